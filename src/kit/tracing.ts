@@ -1,0 +1,73 @@
+/**
+ * Tracing is a dependency like logging and metrics. The Tracer interface is
+ * what endpoint middlewares and transports see; `otel()` adapts the
+ * OpenTelemetry API (which records nothing until an SDK is registered, see
+ * src/telemetry.ts) and `nop()` costs nothing. The trace context travels in
+ * Context.trace as a W3C traceparent, so business code never reads
+ * OpenTelemetry's ambient context; only this file does, so that third-party
+ * instrumentation (pg, undici) still sees the active span as its parent.
+ */
+import {
+  context as otelContext,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context as OtelContext,
+} from '@opentelemetry/api'
+import type { Context } from './context.js'
+import { isDomainError } from './errors.js'
+
+/** Kind says which side of a call a span stands for. */
+export type Kind = 'server' | 'client' | 'internal'
+
+/** Tracer starts spans around calls; the Context passed on carries the new span. */
+export interface Tracer {
+  /** enabled is false for the no-op tracer, so middlewares can skip wrapping entirely. */
+  readonly enabled: boolean
+  /** run calls fn inside a span named name, child of ctx.trace, ending the span when fn settles. */
+  run<T>(ctx: Context, name: string, kind: Kind, fn: (ctx: Context) => Promise<T>): Promise<T>
+}
+
+/** nop returns a Tracer that records nothing and adds no work. */
+export function nop(): Tracer {
+  return { enabled: false, run: (ctx, _name, _kind, fn) => fn(ctx) }
+}
+
+const kinds = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const
+
+/** parentOf rebuilds OpenTelemetry's parent context from a propagated traceparent. */
+function parentOf(ctx: Context): OtelContext {
+  if (ctx.trace === undefined) return otelContext.active()
+  return propagation.extract(ROOT_CONTEXT, { traceparent: ctx.trace })
+}
+
+/** otel returns a Tracer on the global OpenTelemetry API, named after the instrumenting scope. */
+export function otel(scope = 'tskit'): Tracer {
+  const tracer = trace.getTracer(scope)
+  return {
+    enabled: true,
+    run(ctx, name, kind, fn) {
+      const parent = parentOf(ctx)
+      const span = tracer.startSpan(name, { kind: kinds[kind] }, parent)
+      const sc = span.spanContext()
+      const traceparent = `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 1}`
+      const active = trace.setSpan(parent, span)
+      return otelContext.with(active, async () => {
+        try {
+          return await fn({ ...ctx, trace: traceparent })
+        } catch (err) {
+          if (isDomainError(err)) span.setAttribute('error.code', err.code)
+          else {
+            span.recordException(err instanceof Error ? err : String(err))
+            span.setStatus({ code: SpanStatusCode.ERROR })
+          }
+          throw err
+        } finally {
+          span.end()
+        }
+      })
+    },
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * circuitBreaker adapts opossum, as Go kit's circuitbreaker.Gobreaker adapts
+ * sony/gobreaker. When recent calls mostly failed, the circuit opens and
+ * calls fail at once with CircuitOpenError (HTTP 503) until a trial call
+ * succeeds. Only faults count: a DomainError, or a caller that gave up, is
+ * handed through as a successful call from the breaker's point of view,
+ * because a business refusal says nothing about the health of the target
+ * (Go kit FAQ, "Errors"). We classify errors ourselves rather than through
+ * opossum's errorFilter, whose semantics changed across majors.
+ *
+ * Defaults are set for speed: opossum's own per-call timer and latency
+ * percentiles are off (deadlines are the timeout middleware's job), so the
+ * breaker adds bookkeeping only.
+ */
+import CircuitBreaker from 'opossum'
+import type { Endpoint, Middleware } from '../kit/endpoint.js'
+import { CancelledError, CircuitOpenError, isDomainError } from '../kit/errors.js'
+
+/** BreakerOptions is the policy of one breaker; every field has a sensible default. */
+export interface BreakerOptions {
+  /** name appears in CircuitOpenError and in logs. */
+  readonly name: string
+  /** errorThresholdPercentage of faults in the rolling window opens the circuit (default 50). */
+  readonly errorThresholdPercentage?: number
+  /** volumeThreshold is the calls needed in the window before it may open (default 10). */
+  readonly volumeThreshold?: number
+  /** rollingCountTimeoutMs is the statistical window (default 10 000). */
+  readonly rollingCountTimeoutMs?: number
+  /** resetTimeoutMs is how long the circuit stays open before a trial call (default 5 000). */
+  readonly resetTimeoutMs?: number
+  /** onStateChange is told when the circuit opens, half-opens or closes. */
+  readonly onStateChange?: (state: 'open' | 'halfOpen' | 'close') => void
+}
+
+type Settled = { readonly ok: true; readonly v: unknown } | { readonly ok: false; readonly err: unknown }
+
+/** passesThrough reports errors that must reach the caller without counting against the target. */
+function passesThrough(err: unknown): boolean {
+  return isDomainError(err) || err instanceof CancelledError
+}
+
+/** circuitBreaker returns a middleware with one breaker for each endpoint it wraps. */
+export function circuitBreaker(opts: BreakerOptions): Middleware {
+  return <Req, Res>(next: Endpoint<Req, Res>): Endpoint<Req, Res> => {
+    const breaker = new CircuitBreaker(run, {
+      name: opts.name,
+      timeout: false,
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
+      errorThresholdPercentage: opts.errorThresholdPercentage ?? 50,
+      volumeThreshold: opts.volumeThreshold ?? 10,
+      rollingCountTimeout: opts.rollingCountTimeoutMs ?? 10_000,
+      resetTimeout: opts.resetTimeoutMs ?? 5_000,
+    })
+    if (opts.onStateChange) {
+      const tell = opts.onStateChange
+      breaker.on('open', () => tell('open'))
+      breaker.on('halfOpen', () => tell('halfOpen'))
+      breaker.on('close', () => tell('close'))
+    }
+    return async function breakered(ctx, req) {
+      let out: Settled
+      try {
+        out = (await breaker.fire(() => next(ctx, req))) as Settled
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'EOPENBREAKER') throw new CircuitOpenError(opts.name)
+        throw err
+      }
+      if (!out.ok) throw out.err
+      return out.v as Res
+    }
+  }
+}
+
+/** run calls the wrapped endpoint, turning pass-through errors into values the breaker counts as success. */
+async function run(call: () => Promise<unknown>): Promise<Settled> {
+  try {
+    return { ok: true, v: await call() }
+  } catch (err) {
+    if (passesThrough(err)) return { ok: false, err }
+    throw err
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * @module Generic endpoint middlewares: each is `factory(policy) => Middleware`,
+ * composable with kit/endpoint's chain. Business-aware middlewares live with
+ * their service instead (src/services/<svc>/middleware.ts).
+ */
+export { circuitBreaker, type BreakerOptions } from './circuit-breaker.js'
+export { instrumenting } from './instrumenting.js'
+export { logging } from './logging.js'
+export { Outcome, outcomeOf } from './outcome.js'
+export { rateLimit, tokenBucket, type Allower } from './rate-limit.js'
+export { timeout } from './timeout.js'
+export { tracing } from './tracing.js'

@@ -1,0 +1,46 @@
+/**
+ * addsvc's domain errors: the business rules of Go kit's addservice, with the
+ * same messages to the letter, and stable codes for the wire. fromCode lets a
+ * remote client rebuild the same class, so a caller cannot tell a local
+ * failure from a remote one.
+ */
+import { DomainError } from '../../kit/errors.js'
+
+/** TwoZeroesError is an arbitrary business rule for the Sum method. */
+export class TwoZeroesError extends DomainError {
+  readonly code = 'TWO_ZEROES'
+  constructor() {
+    super("can't sum two zeroes")
+  }
+}
+
+/** IntOverflowError protects the Sum method against a result outside 32-bit signed integers. */
+export class IntOverflowError extends DomainError {
+  readonly code = 'INT_OVERFLOW'
+  constructor() {
+    super('integer overflow')
+  }
+}
+
+/** MaxSizeExceededError protects the Concat method against results over 10 bytes of UTF-8. */
+export class MaxSizeExceededError extends DomainError {
+  readonly code = 'MAX_SIZE_EXCEEDED'
+  constructor() {
+    super('result exceeds maximum size')
+  }
+}
+
+/** ErrorCode is every code an addsvc method may fail with; transports map each to a status. */
+export type ErrorCode = (TwoZeroesError | IntOverflowError | MaxSizeExceededError)['code']
+
+const byCode = {
+  TWO_ZEROES: TwoZeroesError,
+  INT_OVERFLOW: IntOverflowError,
+  MAX_SIZE_EXCEEDED: MaxSizeExceededError,
+} satisfies Record<ErrorCode, new () => DomainError>
+
+/** fromCode rebuilds a typed error from its wire code, so remote callers see the same class. */
+export function fromCode(code: string): DomainError | undefined {
+  const E = Object.hasOwn(byCode, code) ? byCode[code as ErrorCode] : undefined
+  return E && new E()
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// Test files run in parallel worker processes; suites that need PGlite share one
+// migrated image built once in globalSetup (see test/setup).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+})
