@@ -4,6 +4,10 @@
  * away, and settles the call at that moment even if the callee ignores its
  * signal: a caller with a 50 ms budget gets its answer at 50 ms, not when a
  * slow dependency finally replies. Timers and listeners are always released.
+ *
+ * The signal is created only when someone reads it: on Node 20 an
+ * AbortSignal costs about 5 µs to create (it is made transferable), more than
+ * the rest of a small endpoint call, while the timer costs well under 1 µs.
  */
 import type { Context } from './context.js'
 import { DeadlineExceededError, fromAbort } from './errors.js'
@@ -12,26 +16,41 @@ import { DeadlineExceededError, fromAbort } from './errors.js'
  * withDeadline runs fn with a Context that expires at deadline (epoch ms), or
  * at ctx's own deadline when that is earlier.
  */
-export async function withDeadline<T>(
-  ctx: Context,
-  deadline: number,
-  fn: (ctx: Context) => Promise<T>,
-): Promise<T> {
-  const parent = ctx.signal
-  if (parent.aborted) throw fromAbort(parent)
+export function withDeadline<T>(ctx: Context, deadline: number, fn: (ctx: Context) => Promise<T>): Promise<T> {
   const at = ctx.deadline === undefined ? deadline : Math.min(ctx.deadline, deadline)
-  const ac = new AbortController()
-  const onParentAbort = (): void => ac.abort(parent.reason)
-  parent.addEventListener('abort', onParentAbort, { once: true })
-  let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<never>((_, reject) => {
-    ac.signal.addEventListener('abort', () => reject(fromAbort(ac.signal)), { once: true })
-    timer = setTimeout(() => ac.abort(new DeadlineExceededError()), Math.max(0, at - Date.now()))
+  return new Promise<T>((resolve, reject) => {
+    let ac: AbortController | undefined
+    let unlink = (): void => {}
+    const timer = setTimeout(() => {
+      const err = new DeadlineExceededError()
+      ac?.abort(err)
+      reject(err)
+    }, Math.max(0, at - Date.now()))
+    const child: Context = {
+      requestId: ctx.requestId,
+      ...(ctx.trace === undefined ? {} : { trace: ctx.trace }),
+      ...(ctx.transport === undefined ? {} : { transport: ctx.transport }),
+      deadline: at,
+      get signal() {
+        if (ac === undefined) {
+          const own = (ac = new AbortController())
+          const parent = ctx.signal
+          const onAbort = (): void => {
+            own.abort(parent.reason)
+            reject(fromAbort(parent))
+          }
+          if (parent.aborted) onAbort()
+          else {
+            parent.addEventListener('abort', onAbort, { once: true })
+            unlink = () => parent.removeEventListener('abort', onAbort)
+          }
+        }
+        return ac.signal
+      },
+    }
+    fn(child).then(resolve, reject).finally(() => {
+      clearTimeout(timer)
+      unlink()
+    })
   })
-  try {
-    return await Promise.race([fn({ ...ctx, signal: ac.signal, deadline: at }), expired])
-  } finally {
-    clearTimeout(timer)
-    parent.removeEventListener('abort', onParentAbort)
-  }
 }

@@ -1,0 +1,36 @@
+// Lint enforces what DESIGN.md asks to enforce and the compiler cannot:
+// no process.env outside src/config.ts (only main decides configuration),
+// a file-length cap (400 lines of code; main.ts 500), no `any`, no default
+// exports in src, and type-only imports. Layer import rules are checked by
+// dependency-cruiser (.dependency-cruiser.cjs).
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration in src/config.ts and pass it down from main.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (DESIGN.md R14).' },
+        { selector: 'TSEnumDeclaration', message: 'Enums are not erasable syntax (DESIGN.md R14).' },
+      ],
+    },
+  },
+  { files: ['src/main.ts'], rules: { 'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }] } },
+)

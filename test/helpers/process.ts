@@ -1,0 +1,91 @@
+/**
+ * spawnMain starts src/main.ts as a real process (through tsx), on free
+ * loopback ports, and waits until its admin listener says it is ready. Tests
+ * of whole deployables (shutdown, split, proxying) use it; every process it
+ * starts is killed when the test file ends, so no test leaves one behind.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { afterAll } from 'vitest'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const live = new Set<ChildProcess>()
+afterAll(() => {
+  for (const p of live) p.kill('SIGKILL')
+})
+
+/** freePort asks the kernel for a free loopback port. */
+export async function freePort(): Promise<number> {
+  const srv = createServer()
+  srv.listen(0, '127.0.0.1')
+  await once(srv, 'listening')
+  const { port } = srv.address() as { port: number }
+  srv.close()
+  await once(srv, 'close')
+  return port
+}
+
+/** Running is one started process of ours. */
+export interface Running {
+  readonly url: string
+  readonly adminUrl: string
+  readonly port: number
+  readonly adminPort: number
+  readonly child: ChildProcess
+  /** output is everything the process wrote to stdout and stderr so far. */
+  output(): string
+  /** stop sends signal and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/**
+ * spawnMain starts one process with env (PORT and ADMIN_PORT are chosen here
+ * unless given) and resolves when /readyz answers 200, or rejects after
+ * timeoutMs with the process's output.
+ */
+export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000): Promise<Running> {
+  const port = Number(env.PORT ?? (await freePort()))
+  const adminPort = Number(env.ADMIN_PORT ?? (await freePort()))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      live.delete(child)
+      resolve(code)
+    }),
+  )
+  const running: Running = {
+    url: `http://127.0.0.1:${port}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    port,
+    adminPort,
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ready:\n${out}`)
+    try {
+      const res = await fetch(`${running.adminUrl}/readyz`)
+      if (res.status === 200) return running
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`process not ready after ${timeoutMs} ms:\n${out}`)
+}
