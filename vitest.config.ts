@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    globalSetup: ['test/setup/pglite-image.ts'],
+    // CI also writes vitest's JSON report, from which .ci/run prints "N passed, N failed".
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.vitest-results.json' },
   },
 })

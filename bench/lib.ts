@@ -114,7 +114,7 @@ export async function spawnTs(entry: string, env: Record<string, string>, readyU
 export async function spawnMain(env: Record<string, string>): Promise<Child & { url: string }> {
   const port = await freePort()
   const adminPort = await freePort()
-  const child = await spawnTs('src/main.ts', { HOST: '127.0.0.1', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) }, `http://127.0.0.1:${adminPort}/readyz`)
+  const child = await spawnTs('src/main.ts', { HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) }, `http://127.0.0.1:${adminPort}/readyz`)
   return { ...child, url: `http://127.0.0.1:${port}` }
 }
 
@@ -129,7 +129,7 @@ export async function load(t: Target, opts: LoadOptions): Promise<Result> {
     url: t.url,
     method: t.method,
     connections: opts.connections,
-    headers: { 'content-type': 'application/json', ...t.headers },
+    headers: { ...(t.body === undefined ? {} : { 'content-type': 'application/json' }), ...t.headers },
     ...(typeof t.body === 'function'
       ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: (t.body as () => string)() }) }] }
       : t.body !== undefined

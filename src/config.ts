@@ -23,6 +23,10 @@ export interface Config {
   readonly grpcPort: number
   readonly jsonrpcPort: number
   readonly natsUrl: string | undefined
+  /** natsSubjectPrefix starts addsvc's NATS subjects (<prefix>.sum) and names its queue group. */
+  readonly natsSubjectPrefix: string
+  /** tracing is true when an OpenTelemetry trace exporter is configured (see telemetrySettings). */
+  readonly tracing: boolean
   readonly logLevel: LogLevel
   /** services are hosted by this process. */
   readonly services: ReadonlySet<ServiceName>
@@ -30,9 +34,13 @@ export interface Config {
   readonly remote: Readonly<Partial<Record<ServiceName, readonly string[]>>>
   /** stringsvcProxy lists the peers Uppercase is proxied to (Go kit's -proxy); empty means local. */
   readonly stringsvcProxy: readonly string[]
-  readonly limits: { readonly sum: number; readonly concat: number }
+  readonly limits: { readonly sum: number; readonly concat: number; readonly uppercase: number; readonly count: number }
   readonly databaseUrl: string | undefined
   readonly dataDir: string
+  /** database bounds the pool to DATABASE_URL: size, connect timeout, statement timeout. */
+  readonly database: { readonly poolMax: number; readonly connectTimeoutMs: number; readonly statementTimeoutMs: number }
+  /** migrateOnStart runs hosted services' migrations at start (default: on for embedded PGlite, off for DATABASE_URL). */
+  readonly migrateOnStart: boolean
   /** bodyLimit caps request bodies in bytes. */
   readonly bodyLimit: number
   /** shutdownTimeoutMs bounds how long in-flight requests may drain after SIGTERM. */
@@ -51,21 +59,22 @@ type Env = Readonly<Record<string, string | undefined>>
 
 /** parseConfig validates env and returns the Config, throwing ConfigError on the first bad value. */
 export function parseConfig(env: Env = process.env): Config {
-  const services = list(env, 'SERVICES', 'addsvc,stringsvc,profilesvc')
+  // SERVICES=none hosts nothing: an edge that only routes to remote services.
+  const services = list(env, 'SERVICES', 'addsvc,stringsvc,profilesvc').filter((s) => s !== 'none')
   for (const s of services) {
     if (!serviceNames.includes(s as ServiceName)) {
-      throw new ConfigError('SERVICES', env.SERVICES ?? '', `a comma-separated list of ${serviceNames.join(', ')}`)
+      throw new ConfigError('SERVICES', env.SERVICES ?? '', `a comma-separated list of ${serviceNames.join(', ')}, or none`)
     }
   }
   const remote: Partial<Record<ServiceName, readonly string[]>> = {}
   for (const s of serviceNames) {
     const name = `${s.toUpperCase()}_URL`
     const urls = list(env, name, '')
-    for (const u of urls) url(name, u)
+    for (const u of urls) url(name, u, urls.length)
     if (urls.length > 0) remote[s] = urls
   }
   const proxy = list(env, 'STRINGSVC_PROXY', '')
-  for (const u of proxy) url('STRINGSVC_PROXY', u)
+  for (const u of proxy) url('STRINGSVC_PROXY', u, proxy.length)
   return {
     host: str(env, 'HOST', '0.0.0.0'),
     port: int(env, 'PORT', 8081, 0, 65535),
@@ -73,6 +82,8 @@ export function parseConfig(env: Env = process.env): Config {
     grpcPort: int(env, 'GRPC_PORT', 8082, 0, 65535),
     jsonrpcPort: int(env, 'JSONRPC_PORT', 8084, 0, 65535),
     natsUrl: optional(env, 'NATS_URL'),
+    natsSubjectPrefix: subjectPrefix(env, 'NATS_SUBJECT_PREFIX', 'addsvc'),
+    tracing: telemetrySettings(env).enabled,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     services: new Set(services as ServiceName[]),
     remote,
@@ -80,12 +91,60 @@ export function parseConfig(env: Env = process.env): Config {
     limits: {
       sum: num(env, 'SUM_RATE_LIMIT', 10_000, 0.001),
       concat: num(env, 'CONCAT_RATE_LIMIT', 10_000, 0.001),
+      uppercase: num(env, 'UPPERCASE_RATE_LIMIT', 10_000, 0.001),
+      count: num(env, 'COUNT_RATE_LIMIT', 10_000, 0.001),
     },
     databaseUrl: optional(env, 'DATABASE_URL'),
     dataDir: str(env, 'DATA_DIR', './data'),
+    database: {
+      poolMax: int(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
+      connectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
+      statementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 1, 3_600_000),
+    },
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', optional(env, 'DATABASE_URL') === undefined),
     bodyLimit: int(env, 'BODY_LIMIT', 64 * 1024, 1, 64 * 1024 * 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   }
+}
+
+/** TelemetrySettings is what the telemetry preload needs from the standard OTEL_* variables. */
+export interface TelemetrySettings {
+  /** enabled is true when a trace exporter is configured and the SDK is not disabled. */
+  readonly enabled: boolean
+  /** exporter is OTEL_TRACES_EXPORTER's first value: otlp (default once enabled) or console. */
+  readonly exporter: 'otlp' | 'console'
+  /** logsExporter tells whether OTEL_LOGS_EXPORTER asks for OpenTelemetry logs too. */
+  readonly logsExporter: boolean
+}
+
+/**
+ * telemetrySettings derives whether tracing is on from the standard OTEL_*
+ * variables. The SDK's own default is to export to localhost:4318 always; ours
+ * is off unless an exporter is named (OTEL_TRACES_EXPORTER=otlp|console) or an
+ * OTLP endpoint is given, so a process with no collector pays nothing.
+ * src/telemetry.ts (the preload) and parseConfig both use it, so they agree.
+ */
+export function telemetrySettings(env: Env = process.env): TelemetrySettings {
+  const exporters = list(env, 'OTEL_TRACES_EXPORTER', '')
+  const endpoint = optional(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')
+  const disabled = optional(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true' || exporters.includes('none')
+  for (const e of exporters) {
+    if (e !== 'otlp' && e !== 'console' && e !== 'none') {
+      throw new ConfigError('OTEL_TRACES_EXPORTER', env.OTEL_TRACES_EXPORTER ?? '', 'otlp, console or none')
+    }
+  }
+  const logs = list(env, 'OTEL_LOGS_EXPORTER', 'none')
+  return {
+    enabled: !disabled && (exporters.length > 0 || endpoint !== undefined),
+    exporter: exporters[0] === 'console' ? 'console' : 'otlp',
+    logsExporter: !logs.includes('none'),
+  }
+}
+
+function subjectPrefix(env: Env, name: string, dflt: string): string {
+  const v = str(env, name, dflt)
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(v)) throw new ConfigError(name, v, 'NATS subject tokens (letters, digits, _ and -) separated by dots')
+  return v
 }
 
 function optional(env: Env, name: string): string | undefined {
@@ -120,6 +179,14 @@ function num(env: Env, name: string, dflt: number, min: number): number {
   return v
 }
 
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const raw = optional(env, name)
+  if (raw === undefined) return dflt
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(name, raw, 'true or false (also 1/0, yes/no, on/off)')
+}
+
 function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: readonly T[]): T {
   const raw = optional(env, name)
   if (raw === undefined) return dflt
@@ -127,8 +194,16 @@ function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: reado
   return raw as T
 }
 
-/** url accepts an absolute URL, or a bare host[:port] (Go kit's clients add http:// themselves). */
-function url(name: string, value: string): void {
+/**
+ * url accepts an absolute URL, or a bare host[:port] (Go kit's clients add http:// themselves),
+ * or one DNS name to re-resolve (kit/sd): dns://name:port (A/AAAA), dns+srv://_service._proto.name (SRV).
+ */
+function url(name: string, value: string, count: number): void {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
-  if (!URL.canParse(withScheme)) throw new ConfigError(name, value, 'a URL (http://host:port) or host:port')
+  const allowed = 'URLs (http://host:port) or host:port, comma-separated, or one dns://name:port or dns+srv://name'
+  if (!URL.canParse(withScheme)) throw new ConfigError(name, value, allowed)
+  const u = new URL(withScheme)
+  const dns = u.protocol === 'dns:' || u.protocol === 'dns+srv:'
+  if (!dns && u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, value, allowed)
+  if (dns && (count > 1 || (u.protocol === 'dns:' && u.port === ''))) throw new ConfigError(name, value, allowed)
 }

@@ -15,6 +15,8 @@ export interface Context {
   readonly deadline?: number
   /** trace is the propagated W3C traceparent of the current span, if any. */
   readonly trace?: string
+  /** transport names the server transport the call came in on (http, grpc, jsonrpc, nats), for metrics. */
+  readonly transport?: string
 }
 
 const never = new AbortController().signal

@@ -37,10 +37,29 @@ export function nop(): Tracer {
 
 const kinds = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const
 
-/** parentOf rebuilds OpenTelemetry's parent context from a propagated traceparent. */
+/**
+ * parentOf rebuilds OpenTelemetry's parent context from a propagated
+ * traceparent. An active span of the same trace wins: it is a more specific
+ * parent that an instrumentation (the HTTP server span) opened for this very
+ * request. An active span of another trace is ignored, so context leaked into
+ * a pooled connection's callbacks can never adopt another request's spans.
+ */
 function parentOf(ctx: Context): OtelContext {
-  if (ctx.trace === undefined) return otelContext.active()
+  const active = otelContext.active()
+  if (ctx.trace === undefined) return active
+  const current = trace.getSpanContext(active)
+  if (current !== undefined && current.traceId === ctx.trace.slice(3, 35)) return active
   return propagation.extract(ROOT_CONTEXT, { traceparent: ctx.trace })
+}
+
+/**
+ * flush exports the spans still buffered by the registered SDK, if any; main
+ * calls it last on shutdown, because process.exit would drop them.
+ */
+export async function flush(): Promise<void> {
+  const provider = trace.getTracerProvider() as { getDelegate?: () => unknown }
+  const delegate = (provider.getDelegate?.() ?? provider) as { forceFlush?: () => Promise<void> }
+  await delegate.forceFlush?.()
 }
 
 /** otel returns a Tracer on the global OpenTelemetry API, named after the instrumenting scope. */

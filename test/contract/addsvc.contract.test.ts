@@ -5,6 +5,8 @@
 // Another transport joins by adding a setup to `setups`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as addendpoint from '../../src/endpoints/addsvc/index.js'
+import * as lb from '../../src/kit/lb/index.js'
+import * as sd from '../../src/kit/sd/index.js'
 import { httpApp } from '../../src/kit/transport/http-app.js'
 import * as addservice from '../../src/services/addsvc/index.js'
 import * as addtransport from '../../src/transports/addsvc/index.js'
@@ -33,9 +35,18 @@ const http: Setup = async () => {
   return { svc: addendpoint.toService(addtransport.httpClient(url)), teardown: () => app.close() }
 }
 
+/** balanced reaches two real servers through lb.balance, as main does for ADDSVC_URL. */
+const balanced: Setup = async () => {
+  const a = await serve()
+  const b = await serve()
+  const e = lb.balance(sd.fixed([a.url, b.url]), (u) => addtransport.httpClient(u), { name: 'addsvc' })
+  return { svc: addendpoint.toService(e), teardown: async () => void (await Promise.all([a.app.close(), b.app.close()])) }
+}
+
 const setups: ReadonlyArray<readonly [string, Setup]> = [
   ['local', local],
   ['http', http],
+  ['http, balanced over two instances', balanced],
 ]
 
 for (const [name, setup] of setups) {

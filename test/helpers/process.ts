@@ -50,7 +50,8 @@ export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000)
   const adminPort = Number(env.ADMIN_PORT ?? (await freePort()))
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
+    // gRPC and JSON-RPC listeners get kernel-chosen ports unless a test names them, so parallel processes never collide.
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)

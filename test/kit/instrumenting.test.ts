@@ -18,7 +18,7 @@ describe('instrumenting', () => {
     const duration = kitmetrics.histogram(registry, {
       name: 'test_duration_seconds',
       help: 'test',
-      labelNames: ['service', 'method', 'outcome'],
+      labelNames: ['service', 'method', 'transport', 'outcome'],
     })
     const e = instrumenting(duration.with({ service: 's', method: 'm' }))(async (_c, n: number) => {
       if (n === 1) throw new Refused()
@@ -30,8 +30,8 @@ describe('instrumenting', () => {
     await e(ctx(), 1).catch(() => {})
     await e(ctx(), 2).catch(() => {})
     const text = await registry.metrics()
-    expect(text).toContain('test_duration_seconds_count{service="s",method="m",outcome="ok"} 2')
-    expect(text).toContain('test_duration_seconds_count{service="s",method="m",outcome="domain_error"} 1')
-    expect(text).toContain('test_duration_seconds_count{service="s",method="m",outcome="fault"} 1')
+    expect(text).toContain('test_duration_seconds_count{service="s",method="m",transport="local",outcome="ok"} 2')
+    expect(text).toContain('test_duration_seconds_count{service="s",method="m",transport="local",outcome="domain_error"} 1')
+    expect(text).toContain('test_duration_seconds_count{service="s",method="m",transport="local",outcome="fault"} 1')
   })
 })

@@ -25,9 +25,8 @@ describe('tokenBucket', () => {
 
 describe('rateLimit', () => {
   it('rejects calls over the limit with RateLimitedError carrying when to retry', async () => {
-    let t = 0
     let calls = 0
-    const e = rateLimit(tokenBucket(2, 2, () => t))(async () => ++calls)
+    const e = rateLimit(tokenBucket(2, 2, () => 0))(async () => ++calls)
     await e(ctx(), undefined)
     await e(ctx(), undefined)
     const err = await e(ctx(), undefined).catch((x: unknown) => x)

@@ -40,6 +40,9 @@ export async function httpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: opts.bodyLimit,
+    // Path parameters longer than this never match a route (404); services cap their ids
+    // well below it, so an oversize id gets their clear 400 instead.
+    maxParamLength: 1024,
     requestIdHeader: false,
     genReqId: requestIdOf,
     return503OnClosing: true,
@@ -53,13 +56,17 @@ export async function httpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   })
   app.setErrorHandler(errorEncoder({}, opts.log))
 
+  // GET may carry a JSON body: Go kit's stringsvc3 proxy calls its peers that way.
+  // A route taking a body on GET must set exposeHeadRoute: false.
+  app.addHttpMethod('GET', { hasBody: true, overrideExisting: true })
+
   // Bodies are JSON. Go kit's HTTP clients send JSON without a Content-Type,
   // so a body with no Content-Type is read as JSON too; any other type is 415.
   app.removeContentTypeParser('text/plain')
   const json = app.getDefaultJsonParser('error', 'error')
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const type = request.headers['content-type']
-    if (type === undefined) return json(request, typeof body === 'string' ? body : body.toString('utf8'), done)
+    if (type === undefined || type === '') return json(request, typeof body === 'string' ? body : body.toString('utf8'), done)
     done(new KitError('UNSUPPORTED_MEDIA_TYPE', 415, `content-type ${type} is not supported: send application/json`), undefined)
   })
 
@@ -92,4 +99,21 @@ export async function httpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
     app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
   }
   return app
+}
+
+/**
+ * drain closes a fastify server gracefully: it stops accepting, lets requests
+ * in flight finish, and closes keep-alive connections as soon as they go idle.
+ * Node closes only the connections idle at the moment of close(), so a
+ * connection whose request finishes later would hold the server open until
+ * its keep-alive timeout; sweeping idle connections until close completes
+ * fixes that.
+ */
+export async function drain(app: FastifyInstance): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
+  try {
+    await app.close()
+  } finally {
+    clearInterval(sweep)
+  }
 }

@@ -22,6 +22,7 @@ export function contextFrom(request: FastifyRequest, reply: FastifyReply): Conte
   const trace = request.headers.traceparent
   return {
     requestId: request.id,
+    transport: 'http',
     ...(typeof trace === 'string' ? { trace } : {}),
     get signal() {
       return (signal ??= closeSignal(reply))

@@ -1,3 +1,10 @@
-/** @module addsvc's transports: the HTTP routes and the HTTP client, each codecs only. */
+/** @module addsvc's transports: HTTP, gRPC, JSON-RPC and NATS, server and client each, codecs only; clientFactory picks a client by URL scheme. */
 export { decodeConcatRequest, decodeSumRequest, httpRoutes, statusByCode } from './http.js'
 export { httpClient } from './http-client.js'
+export { type ClientFactory, type ClientFactoryOptions, clientFactory, schemes } from './client.js'
+export { decodeGrpcConcatRequest, decodeGrpcSumRequest, type GrpcDeps, type GrpcService, grpcServer } from './grpc.js'
+export { type GrpcClient, grpcClient } from './grpc-client.js'
+export { decodeJsonrpcConcatRequest, decodeJsonrpcSumRequest, type JsonrpcDeps, jsonrpcServer } from './jsonrpc.js'
+export { type JsonrpcClientOptions, jsonrpcClient } from './jsonrpc-client.js'
+export { decodeNatsConcatRequest, decodeNatsSumRequest, type NatsDeps, natsHandlers, natsServer } from './nats.js'
+export { type NatsClientOptions, natsClient } from './nats-client.js'

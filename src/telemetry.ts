@@ -1,0 +1,51 @@
+/**
+ * telemetry starts the OpenTelemetry Node SDK, configured by the standard
+ * OTEL_* variables (OTEL_SERVICE_NAME, OTEL_TRACES_EXPORTER,
+ * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER, …), with instrumentations
+ * for node:http, undici (fetch), pg and fastify. It is a preload:
+ *
+ *   node --import ./dist/src/telemetry.js dist/src/main.js
+ *
+ * because instrumentations patch modules as they load, and one loaded first
+ * is silently missed (see PACKAGES.md §3.5). With no exporter configured the
+ * SDK is not even imported, so a process without a collector pays nothing.
+ * Traces are exported with OTLP over HTTP (JSON) unless
+ * OTEL_TRACES_EXPORTER=console. main flushes what is buffered on shutdown
+ * (kit/tracing's flush).
+ */
+import { telemetrySettings } from './config.js'
+
+const settings = telemetrySettings()
+
+if (settings.enabled) {
+  const [{ NodeSDK, tracing }, { OTLPTraceExporter }, { HttpInstrumentation }, { UndiciInstrumentation }, { PgInstrumentation }, { FastifyOtelInstrumentation }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/instrumentation-http'),
+      import('@opentelemetry/instrumentation-undici'),
+      import('@opentelemetry/instrumentation-pg'),
+      import('@fastify/otel'),
+    ])
+  const sdk = new NodeSDK({
+    traceExporter: settings.exporter === 'console' ? new tracing.ConsoleSpanExporter() : new OTLPTraceExporter(),
+    // OpenTelemetry logs stay off unless OTEL_LOGS_EXPORTER asks: pino writes ours.
+    ...(settings.logsExporter ? {} : { logRecordProcessors: [] }),
+    instrumentations: [
+      new HttpInstrumentation(),
+      // Our kit clients send their own traceparent (their client span): skip
+      // those requests, or the server would get two traceparent headers.
+      new UndiciInstrumentation({ ignoreRequestHook: (req) => hasTraceparent(req.headers) }),
+      new PgInstrumentation(),
+      new FastifyOtelInstrumentation({ registerOnInitialization: true }),
+    ],
+  })
+  sdk.start()
+}
+
+/** hasTraceparent reports whether undici request headers (a raw string or a flat array) already carry one. */
+function hasTraceparent(headers: string | readonly (string | Buffer)[] | unknown): boolean {
+  if (typeof headers === 'string') return /(^|\r\n)traceparent:/i.test(headers)
+  if (Array.isArray(headers)) return headers.some((h, i) => i % 2 === 0 && String(h).toLowerCase() === 'traceparent')
+  return false
+}

@@ -1,0 +1,49 @@
+/**
+ * addsvc over JSON-RPC 2.0 on HTTP, Go kit's wire format
+ * (addsvc/pkg/addtransport/jsonrpc.go), on its own listener (JSONRPC_PORT):
+ *
+ *   POST /  {"jsonrpc":"2.0","method":"sum","params":{"a":1,"b":2},"id":1}
+ *        →  {"jsonrpc":"2.0","result":{"v":3},"id":1}
+ *   methods  sum {a, b integers} → {v}; concat {a, b strings} → {v}
+ *   errors   -32602 invalid params (names the field); -32000 business error
+ *            (Go kit's code) with {"code": CODE} in data; -32001 kit failure
+ *            (rate limited, deadline…) with its code and status in data
+ *
+ * Batches and notifications are served as the specification says (see
+ * kit/transport/jsonrpc-server.ts).
+ */
+import type { Server } from 'node:http'
+import type * as addendpoint from '../../endpoints/addsvc/index.js'
+import type { Logger } from '../../kit/log.js'
+import type { Tracer } from '../../kit/tracing.js'
+import * as kitjsonrpc from '../../kit/transport/jsonrpc-server.js'
+import { decodeConcatBody, decodeSumBody } from './codec.js'
+
+/** decodeJsonrpcSumRequest maps sum's params to a SumRequest, or throws naming the bad field. */
+export function decodeJsonrpcSumRequest(params: unknown): addendpoint.SumRequest {
+  return decodeSumBody(params, 'params')
+}
+
+/** decodeJsonrpcConcatRequest maps concat's params to a ConcatRequest, or throws naming the bad field. */
+export function decodeJsonrpcConcatRequest(params: unknown): addendpoint.ConcatRequest {
+  return decodeConcatBody(params, 'params')
+}
+
+/** JsonrpcDeps are what the JSON-RPC listener needs besides the endpoints. */
+export interface JsonrpcDeps {
+  readonly log: Logger
+  readonly tracer: Tracer
+  /** bodyLimit caps a request body in bytes (BODY_LIMIT). */
+  readonly bodyLimit: number
+}
+
+/** jsonrpcServer returns a node:http server (not yet listening) serving sum and concat (Go kit's NewJSONRPCHandler). */
+export function jsonrpcServer(endpoints: addendpoint.Endpoints, deps: JsonrpcDeps): Server {
+  return kitjsonrpc.jsonrpcServer({
+    ...deps,
+    methods: {
+      sum: kitjsonrpc.method(endpoints.sum, decodeJsonrpcSumRequest),
+      concat: kitjsonrpc.method(endpoints.concat, decodeJsonrpcConcatRequest),
+    },
+  })
+}

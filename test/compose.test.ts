@@ -1,0 +1,98 @@
+// docker-compose.yml cannot be run here (no Docker engine), so this test reads
+// it and checks that every container it starts is configured consistently:
+// one image for all, only variables that src/config.ts reads, ports that match
+// PORT/ADMIN_PORT, every <SERVICE>_URL pointing at a container that hosts that
+// service on that port, and each profile serving the whole public API once.
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { parseConfig, serviceNames } from '../src/config.js'
+
+interface ComposeService {
+  image?: string
+  build?: unknown
+  profiles?: string[]
+  environment?: Record<string, string | number>
+  ports?: string[]
+  depends_on?: string[] | Record<string, unknown>
+}
+
+const root = new URL('..', import.meta.url)
+const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> }
+const configSource = readFileSync(fileURLToPath(new URL('src/config.ts', root)), 'utf8')
+const ours = Object.entries(compose.services).filter(([, s]) => s.image === 'tskit:latest')
+const env = (s: ComposeService): Record<string, string> => Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]))
+
+describe('docker-compose.yml', () => {
+  it('runs every tskit container from the one image built here', () => {
+    expect(ours.map(([n]) => n).sort()).toEqual(['addsvc', 'edge', 'monolith', 'profilesvc', 'stringsvc'])
+    for (const [, s] of ours) expect(s.build).toBe('.')
+  })
+
+  it('sets only variables that src/config.ts reads, with values it accepts', () => {
+    for (const [name, s] of ours) {
+      for (const key of Object.keys(env(s))) {
+        // <SERVICE>_URL names are built from serviceNames; every other name appears literally.
+        if (serviceNames.some((n) => `${n.toUpperCase()}_URL` === key)) continue
+        expect(configSource, `${name}: ${key}`).toContain(`'${key}'`)
+      }
+      expect(() => parseConfig(env(s)), name).not.toThrow()
+    }
+  })
+
+  it('publishes each container port that the config listens on', () => {
+    for (const [name, s] of ours) {
+      const c = parseConfig(env(s))
+      for (const p of s.ports ?? []) {
+        const inner = Number(p.split(':').at(-1))
+        expect([c.port, c.adminPort], `${name} ${p}`).toContain(inner)
+      }
+    }
+  })
+
+  it('points every <SERVICE>_URL at a container of the same profile that hosts that service on that port', () => {
+    for (const [name, s] of ours) {
+      const c = parseConfig(env(s))
+      for (const svc of serviceNames) {
+        for (const target of c.remote[svc] ?? []) {
+          const u = new URL(target)
+          const host = compose.services[u.hostname]
+          expect(host, `${name} → ${target}`).toBeDefined()
+          const hc = parseConfig(env(host as ComposeService))
+          expect(hc.services.has(svc), `${u.hostname} hosts ${svc}`).toBe(true)
+          expect(String(hc.port)).toBe(u.port)
+          expect(host?.profiles?.some((p) => s.profiles?.includes(p)), `${u.hostname} shares a profile with ${name}`).toBe(true)
+          const deps = Array.isArray(s.depends_on) ? s.depends_on : Object.keys(s.depends_on ?? {})
+          expect(deps, `${name} depends on ${u.hostname}`).toContain(u.hostname)
+        }
+      }
+    }
+  })
+
+  it('serves every service exactly once per profile, publicly from one container', () => {
+    for (const profile of ['monolith', 'split']) {
+      const inProfile = ours.filter(([, s]) => s.profiles?.includes(profile))
+      for (const svc of serviceNames) {
+        const hosts = inProfile.filter(([, s]) => parseConfig(env(s)).services.has(svc))
+        expect(hosts.length, `${profile}: ${svc}`).toBe(1)
+      }
+      const published = inProfile.filter(([, s]) => (s.ports ?? []).length > 0)
+      expect(published.length, profile).toBe(1)
+      const [, front] = published[0] as [string, ComposeService]
+      const fc = parseConfig(env(front))
+      for (const svc of serviceNames) expect(fc.services.has(svc) || fc.remote[svc] !== undefined, `${profile} front reaches ${svc}`).toBe(true)
+    }
+  })
+
+  it('gives profilesvc a PostgreSQL with a healthcheck, in every profile', () => {
+    const pg = compose.services.postgres
+    expect(pg?.image).toMatch(/^postgres:/)
+    expect(pg?.profiles?.sort()).toEqual(['monolith', 'split'])
+    expect(pg).toHaveProperty('healthcheck')
+    for (const [name, s] of ours.filter(([, s]) => parseConfig(env(s)).services.has('profilesvc'))) {
+      expect(new URL(env(s).DATABASE_URL ?? '').hostname, name).toBe('postgres')
+      expect((s.depends_on as Record<string, { condition: string }>).postgres?.condition).toBe('service_healthy')
+    }
+  })
+})

@@ -1,0 +1,165 @@
+// Load balancing and retry against real HTTP servers on loopback: the real
+// addsvc stack, a port where nothing listens (connection refused), a server
+// that answers 500 and one that is slow. Faults are retried on another
+// instance; domain errors are answered once and never retried; the final
+// error says how many attempts failed and keeps a 503/504 status.
+import Fastify, { type FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as addendpoint from '../../src/endpoints/addsvc/index.js'
+import type { Endpoint } from '../../src/kit/endpoint.js'
+import { KitError } from '../../src/kit/errors.js'
+import * as lb from '../../src/kit/lb/index.js'
+import * as sd from '../../src/kit/sd/index.js'
+import { httpApp } from '../../src/kit/transport/http-app.js'
+import * as mw from '../../src/middleware/index.js'
+import * as addservice from '../../src/services/addsvc/index.js'
+import * as addtransport from '../../src/transports/addsvc/index.js'
+import { ctx, log, metrics, tracer } from '../helpers/nop.js'
+import { freePort } from '../helpers/process.js'
+
+const servers: FastifyInstance[] = []
+let live: string
+let live2: string
+let dead: string
+let failing: string
+let slow: string
+const hits = new Map<string, number>()
+
+/** addsvc serves the real addsvc routes and counts the requests it receives. */
+async function addsvc(): Promise<string> {
+  const app = await httpApp({ log, bodyLimit: 1024, title: 't', version: '0', docs: false })
+  const svc = addservice.make({ ints: metrics.counter, chars: metrics.counter })
+  await app.register(addtransport.httpRoutes(addendpoint.make(svc, { log, duration: metrics.histogram, tracer, limits: { sum: 1e6, concat: 1e6 } }), log))
+  let url = ''
+  app.addHook('onRequest', async () => void hits.set(url, (hits.get(url) ?? 0) + 1))
+  url = await app.listen({ host: '127.0.0.1', port: 0 })
+  servers.push(app)
+  return url
+}
+
+beforeAll(async () => {
+  live = await addsvc()
+  live2 = await addsvc()
+  dead = `http://127.0.0.1:${await freePort()}`
+  const f = Fastify()
+  f.post('/sum', async (_req, reply) => reply.code(500).send({ error: 'internal error', code: 'INTERNAL' }))
+  failing = await f.listen({ host: '127.0.0.1', port: 0 })
+  servers.push(f)
+  const s = Fastify()
+  s.post('/sum', async () => new Promise((r) => setTimeout(() => r({ v: 1 }), 1000)))
+  slow = await s.listen({ host: '127.0.0.1', port: 0 })
+  servers.push(s)
+})
+afterAll(async () => {
+  for (const s of servers) await s.close()
+})
+
+const client = (targets: string[], opts: Partial<lb.BalanceOptions> = {}) =>
+  addendpoint.toService(lb.balance(sd.fixed(targets), (u) => addtransport.httpClient(u), { name: 'addsvc', ...opts }))
+
+describe('balancers', () => {
+  const source = { endpoints: () => ['a', 'b', 'c'] }
+  it('roundRobin cycles in order and skips what it is asked to avoid', () => {
+    const rr = lb.roundRobin(source)
+    expect([rr.next(), rr.next(), rr.next(), rr.next()]).toEqual(['a', 'b', 'c', 'a'])
+    expect(rr.next(new Set(['b', 'c']))).toBe('a')
+    expect(rr.next(new Set(['a', 'b', 'c']))).toMatch(/^[abc]$/)
+  })
+  it('random picks among the items not avoided', () => {
+    const r = lb.random(source, 'x', () => 0.99)
+    expect(r.next()).toBe('c')
+    expect(r.next(new Set(['c']))).toBe('b')
+  })
+  it('throws NoEndpointsError (503) when there is no instance', () => {
+    const err = (() => {
+      try {
+        lb.roundRobin({ endpoints: () => [] }, 'addsvc').next()
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(err).toBeInstanceOf(lb.NoEndpointsError)
+    expect((err as KitError).status).toBe(503)
+  })
+})
+
+describe('retry over real instances', () => {
+  it('spreads calls over the instances and retries a refused connection on the live one', async () => {
+    hits.clear()
+    const svc = client([dead, live, live2])
+    for (let i = 1; i <= 12; i++) expect(await svc.sum(ctx(), i, 1)).toBe(i + 1)
+    expect(hits.get(live)).toBeGreaterThanOrEqual(4)
+    expect(hits.get(live2)).toBeGreaterThanOrEqual(4)
+  })
+
+  it('retries a 5xx on another instance', async () => {
+    hits.clear()
+    const svc = client([failing, live])
+    for (let i = 0; i < 4; i++) expect(await svc.sum(ctx(), 2, 3)).toBe(5)
+    expect(hits.get(live)).toBe(4)
+  })
+
+  it('answers a domain error once, unchanged, without retrying', async () => {
+    hits.clear()
+    const svc = client([live, live2])
+    await expect(svc.sum(ctx(), 0, 0)).rejects.toBeInstanceOf(addservice.TwoZeroesError)
+    expect((hits.get(live) ?? 0) + (hits.get(live2) ?? 0)).toBe(1)
+  })
+
+  it('gives up after maxAttempts with a RetryError that counts them and keeps a 503', async () => {
+    const svc = client([dead, failing], { maxAttempts: 3 })
+    const err = await svc.sum(ctx(), 1, 2).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(lb.RetryError)
+    const r = err as lb.RetryError
+    expect(r.attempts).toBe(3)
+    expect(r.message).toMatch(/^addsvc: 3 attempts failed; last: /)
+    expect(r.status).toBe(503)
+  })
+
+  it('stops at its time budget with a 504 naming the deadline, long before the slow instance answers', async () => {
+    const svc = client([slow], { timeoutMs: 100, maxAttempts: 3 })
+    const start = performance.now()
+    const err = await svc.sum(ctx(), 1, 2).catch((e: unknown) => e)
+    const took = performance.now() - start
+    expect(err).toBeInstanceOf(lb.RetryError)
+    expect((err as lb.RetryError).status).toBe(504)
+    expect((err as lb.RetryError).code).toBe('DEADLINE_EXCEEDED')
+    expect((err as Error).message).toMatch(/1 attempt failed; last: deadline exceeded/)
+    expect(took).toBeLessThan(400)
+  })
+})
+
+describe('balance', () => {
+  it('balances every method of the record, with one breaker per instance and method', async () => {
+    const opened: string[] = []
+    const e = lb.balance(sd.fixed([dead, live]), (u) => addtransport.httpClient(u), {
+      name: 'addsvc',
+      perInstance: (instance, method) =>
+        mw.circuitBreaker({ name: `${method}@${instance}`, volumeThreshold: 3, onStateChange: (s) => s === 'open' && opened.push(`${method}@${instance}`) }),
+    })
+    const svc = addendpoint.toService(e)
+    for (let i = 0; i < 10; i++) {
+      expect(await svc.sum(ctx(), i, 1)).toBe(i + 1)
+      expect(await svc.concat(ctx(), 'a', String(i))).toBe(`a${i}`)
+    }
+    expect(opened.sort()).toEqual([`concat@${dead}`, `sum@${dead}`])
+    // With the dead instance's breakers open, calls still succeed, now without touching it.
+    expect(await svc.sum(ctx(), 20, 1)).toBe(21)
+  })
+
+  it('is generic over any record of endpoints and fails fast with no instances', async () => {
+    const rec = lb.balance(sd.fixed([]), (u): { ping: Endpoint<{ n: number }, { u: string; n: number }> } => ({ ping: async (_c, r) => ({ u, n: r.n }) }), { name: 'ping' })
+    await expect(rec.ping(ctx(), { n: 1 })).rejects.toBeInstanceOf(lb.NoEndpointsError)
+    const two = lb.balance(sd.fixed(['http://a:1', 'http://b:1']), (u) => ({ ping: async (_c: unknown, r: { n: number }) => ({ u, n: r.n }) }), { name: 'ping' })
+    const seen = new Set([(await two.ping(ctx(), { n: 1 })).u, (await two.ping(ctx(), { n: 2 })).u])
+    expect(seen).toEqual(new Set(['http://a:1', 'http://b:1']))
+  })
+
+  it('turns a remote 500 into a 503 that names the remote reason', async () => {
+    const err = await client([failing], { maxAttempts: 2 }).sum(ctx(), 1, 1).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(KitError)
+    expect((err as KitError).code).toBe('UNAVAILABLE')
+    expect((err as KitError).status).toBe(503)
+    expect((err as KitError).message).toBe('addsvc: 2 attempts failed; last: internal error')
+  })
+})
