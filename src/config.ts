@@ -70,7 +70,7 @@ export function parseConfig(env: Env = process.env): Config {
   for (const s of serviceNames) {
     const name = `${s.toUpperCase()}_URL`
     const urls = list(env, name, '')
-    for (const u of urls) url(name, u, urls.length)
+    for (const u of urls) url(name, u, urls.length, s === 'addsvc' ? addsvcSchemes : [])
     if (urls.length > 0) remote[s] = urls
   }
   const proxy = list(env, 'STRINGSVC_PROXY', '')
@@ -194,16 +194,20 @@ function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: reado
   return raw as T
 }
 
+/** addsvcSchemes are the client transports ADDSVC_URL may name besides HTTP (see transports/addsvc/client.ts). */
+const addsvcSchemes = ['jsonrpc+http:', 'jsonrpc+https:', 'grpc:', 'nats:'] as const
+
 /**
  * url accepts an absolute URL, or a bare host[:port] (Go kit's clients add http:// themselves),
  * or one DNS name to re-resolve (kit/sd): dns://name:port (A/AAAA), dns+srv://_service._proto.name (SRV).
  */
-function url(name: string, value: string, count: number): void {
+function url(name: string, value: string, count: number, more: readonly string[] = []): void {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
-  const allowed = 'URLs (http://host:port) or host:port, comma-separated, or one dns://name:port or dns+srv://name'
+  const also = more.map((s) => `${s}//`).join(', ')
+  const allowed = `URLs (http://host:port${also ? `, ${also}` : ''}) or host:port, comma-separated, or one dns://name:port or dns+srv://name`
   if (!URL.canParse(withScheme)) throw new ConfigError(name, value, allowed)
   const u = new URL(withScheme)
   const dns = u.protocol === 'dns:' || u.protocol === 'dns+srv:'
-  if (!dns && u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, value, allowed)
+  if (!dns && u.protocol !== 'http:' && u.protocol !== 'https:' && !more.includes(u.protocol)) throw new ConfigError(name, value, allowed)
   if (dns && (count > 1 || (u.protocol === 'dns:' && u.port === ''))) throw new ConfigError(name, value, allowed)
 }

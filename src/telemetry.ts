@@ -16,6 +16,7 @@
 import { telemetrySettings } from './config.js'
 
 const settings = telemetrySettings()
+const adminPaths = new Set(['/metrics', '/healthz', '/readyz'])
 
 if (settings.enabled) {
   const [{ NodeSDK, tracing }, { OTLPTraceExporter }, { HttpInstrumentation }, { UndiciInstrumentation }, { PgInstrumentation }, { FastifyOtelInstrumentation }] =
@@ -32,12 +33,15 @@ if (settings.enabled) {
     // OpenTelemetry logs stay off unless OTEL_LOGS_EXPORTER asks: pino writes ours.
     ...(settings.logsExporter ? {} : { logRecordProcessors: [] }),
     instrumentations: [
-      new HttpInstrumentation(),
+      // Probes and scrapes of the admin listener are not requests worth a trace.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => adminPaths.has(req.url ?? '') }),
       // Our kit clients send their own traceparent (their client span): skip
       // those requests, or the server would get two traceparent headers.
       new UndiciInstrumentation({ ignoreRequestHook: (req) => hasTraceparent(req.headers) }),
       new PgInstrumentation(),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true }),
+      // Request and handler spans only: a span per fastify hook (ours are
+      // trivial) would multiply the spans of every request.
+      new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false }),
     ],
   })
   sdk.start()

@@ -11,6 +11,7 @@ import { httpApp } from '../../src/kit/transport/http-app.js'
 import * as addservice from '../../src/services/addsvc/index.js'
 import * as addtransport from '../../src/transports/addsvc/index.js'
 import { ctx, log, metrics, tracer } from '../helpers/nop.js'
+import { transportSetups } from './addsvc-transports.js'
 
 /** Setup builds one way of reaching addsvc and how to take it down. */
 type Setup = () => Promise<{ svc: addservice.Service; teardown: () => Promise<void> }>
@@ -47,6 +48,7 @@ const setups: ReadonlyArray<readonly [string, Setup]> = [
   ['local', local],
   ['http', http],
   ['http, balanced over two instances', balanced],
+  ...(await transportSetups()),
 ]
 
 for (const [name, setup] of setups) {

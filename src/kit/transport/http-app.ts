@@ -42,7 +42,7 @@ export async function httpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
     bodyLimit: opts.bodyLimit,
     // Path parameters longer than this never match a route (404); services cap their ids
     // well below it, so an oversize id gets their clear 400 instead.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     requestIdHeader: false,
     genReqId: requestIdOf,
     return503OnClosing: true,

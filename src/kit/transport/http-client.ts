@@ -53,11 +53,13 @@ export function client<Req, Res>(opts: ClientOptions<Req, Res>): Endpoint<Req, R
       })
     } catch (err) {
       if (ctx.signal.aborted) throw fromAbort(ctx.signal)
-      throw new UnavailableError(`${url.origin} unreachable: ${(err as Error).message}`, { cause: err })
+      // The message reaches public callers through the edge: name the failure, not the address.
+      const code = (err as { code?: unknown }).code
+      throw new UnavailableError(`upstream unreachable${typeof code === 'string' ? ` (${code})` : ''}`, { cause: err })
     }
     const text = await res.body.text()
     if (res.statusCode === 200) return decode(parse(text))
-    throw errorFrom(res.statusCode, parse(text), opts.decodeError, url)
+    throw errorFrom(res.statusCode, parse(text), opts.decodeError)
   }
 }
 
@@ -72,7 +74,7 @@ function parse(text: string): unknown {
 }
 
 /** errorFrom rebuilds the error a failed call stands for. */
-function errorFrom(status: number, body: unknown, decodeError: (code: string) => DomainError | undefined, url: URL): Error {
+function errorFrom(status: number, body: unknown, decodeError: (code: string) => DomainError | undefined): Error {
   const { error, code } = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; code?: unknown }
   const message = typeof error === 'string' ? error : `status ${status}`
   if (typeof code === 'string') {
@@ -80,6 +82,6 @@ function errorFrom(status: number, body: unknown, decodeError: (code: string) =>
     if (domain) return domain
     return new KitError(code, status, message)
   }
-  if (status >= 500) return new KitError('UPSTREAM_ERROR', 502, `${url.origin} answered ${status}: ${message}`)
+  if (status >= 500) return new KitError('UPSTREAM_ERROR', 502, `upstream answered ${status}: ${message}`)
   return new KitError('BAD_REQUEST', status, message)
 }

@@ -1,0 +1,93 @@
+/**
+ * The contract suite's setups for addsvc's other transports: gRPC, JSON-RPC
+ * and NATS, each a real listening server of the real endpoints, reached
+ * through clientFactory by URL scheme (as main does for ADDSVC_URL), and
+ * gRPC once more through lb.balance over two instances. NATS joins only when
+ * the server on 127.0.0.1:4222 answers; otherwise it says plainly that it
+ * was skipped.
+ */
+import { randomUUID } from 'node:crypto'
+import { Socket } from 'node:net'
+import { Server } from '@grpc/grpc-js'
+import { connect } from '@nats-io/transport-node'
+import * as addendpoint from '../../src/endpoints/addsvc/index.js'
+import * as lb from '../../src/kit/lb/index.js'
+import * as sd from '../../src/kit/sd/index.js'
+import * as kitgrpc from '../../src/kit/transport/grpc-server.js'
+import * as kitjsonrpc from '../../src/kit/transport/jsonrpc-server.js'
+import * as kitnats from '../../src/kit/transport/nats-server.js'
+import type * as addservice from '../../src/services/addsvc/index.js'
+import * as addtransport from '../../src/transports/addsvc/index.js'
+import { endpoints } from '../helpers/addsvc.js'
+import { log, tracer } from '../helpers/nop.js'
+
+/** Setup builds one way of reaching addsvc and how to take it down. */
+type Setup = () => Promise<{ svc: addservice.Service; teardown: () => Promise<void> }>
+
+async function grpcInstance() {
+  const server = new Server()
+  const s = addtransport.grpcServer(endpoints(), { log, tracer })
+  server.addService(s.definition, s.implementation)
+  const port = await kitgrpc.listen(server, '127.0.0.1', 0)
+  return { url: `grpc://127.0.0.1:${port}`, stop: () => kitgrpc.shutdown(server, 1_000) }
+}
+
+const grpc: Setup = async () => {
+  const instance = await grpcInstance()
+  const clients = addtransport.clientFactory()
+  return { svc: addendpoint.toService(clients(instance.url)), teardown: async () => (await clients.close(), await instance.stop()) }
+}
+
+const grpcBalanced: Setup = async () => {
+  const [a, b] = await Promise.all([grpcInstance(), grpcInstance()])
+  const clients = addtransport.clientFactory()
+  const e = lb.balance(sd.fixed([a.url, b.url]), clients, { name: 'addsvc' })
+  return { svc: addendpoint.toService(e), teardown: async () => (await clients.close(), await Promise.all([a.stop(), b.stop()]), undefined) }
+}
+
+const jsonrpc: Setup = async () => {
+  const server = addtransport.jsonrpcServer(endpoints(), { log, tracer, bodyLimit: 64 * 1024 })
+  const port = await kitjsonrpc.listen(server, '127.0.0.1', 0)
+  const clients = addtransport.clientFactory()
+  return { svc: addendpoint.toService(clients(`jsonrpc+http://127.0.0.1:${port}`)), teardown: () => kitjsonrpc.close(server) }
+}
+
+const nats: Setup = async () => {
+  const prefix = `addsvc-contract-${randomUUID().slice(0, 8)}`
+  const nc = await connect({ servers: '127.0.0.1:4222' })
+  const subs = addtransport.natsServer(nc, endpoints(), { log, tracer, prefix })
+  await nc.flush()
+  const clients = addtransport.clientFactory()
+  return {
+    svc: addendpoint.toService(clients(`nats://127.0.0.1:4222/${prefix}`)),
+    teardown: async () => {
+      await clients.close()
+      await kitnats.drain(subs)
+      await nc.drain()
+    },
+  }
+}
+
+/** natsReachable reports whether the NATS server on 127.0.0.1:4222 accepts a connection within a second. */
+function natsReachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket()
+    s.setTimeout(1_000)
+    s.once('connect', () => (s.destroy(), resolve(true)))
+    s.once('timeout', () => (s.destroy(), resolve(false)))
+    s.once('error', () => resolve(false))
+    s.connect(4222, '127.0.0.1')
+  })
+}
+
+/** transportSetups returns the setups of the non-HTTP transports, NATS only when its server answers. */
+export async function transportSetups(): Promise<ReadonlyArray<readonly [string, Setup]>> {
+  const withNats = await natsReachable()
+  if (!withNats) console.warn('addsvc contract: NATS setup SKIPPED, no NATS server answers on 127.0.0.1:4222')
+  return [
+    ['grpc:// through clientFactory', grpc],
+    ['grpc://, balanced over two instances', grpcBalanced],
+    ['jsonrpc+http:// through clientFactory', jsonrpc],
+    ...(withNats ? [['nats:// through clientFactory', nats] as const] : []),
+  ]
+}
