@@ -29,6 +29,10 @@ export default tseslint.config(
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports (DESIGN.md R14).' },
         { selector: 'TSEnumDeclaration', message: 'Enums are not erasable syntax (DESIGN.md R14).' },
+        {
+          selector: "ObjectExpression > SpreadElement[argument.name=/^(ctx|c|parent)$/]",
+          message: 'A spread drops a RequestContext\'s signal (it lives on the prototype): use derive(ctx, patch) from kit/context.',
+        },
       ],
     },
   },

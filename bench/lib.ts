@@ -5,11 +5,32 @@
  * fastify server doing the same work) so every figure is reported as a ratio
  * measured in the same run on the same machine, never as an absolute.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+
+/**
+ * pinned keeps the two sides of a measurement off each other's core: servers
+ * run on CPU 1, load generators on CPU 0 (BENCH_PIN=0 turns it off). Without
+ * it, on a 2-core machine the scheduler's choices move a ratio by ±15 %.
+ */
+const pinned = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/usr/bin/taskset')
+
+/** onCore returns the command that runs argv on the server's or the load generator's core. */
+export function onCore(side: 'server' | 'load', argv: readonly string[]): [string, string[]] {
+  const [cmd = process.execPath, ...rest] = argv
+  return pinned ? ['taskset', ['-c', side === 'server' ? '1' : '0', cmd, ...rest]] : [cmd, rest]
+}
+
+/** pinSelf moves the calling process (the autocannon side) to the load generator's core. */
+export function pinSelf(): boolean {
+  if (pinned) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
+  return pinned
+}
 
 /** root is the repository root, where child processes run. */
 export const root = fileURLToPath(new URL('..', import.meta.url))
@@ -81,11 +102,13 @@ export interface Child {
 }
 
 /**
- * spawnTs runs a TypeScript entry file (through tsx) with env, and waits until
+ * spawnNode runs node with argv (on the server core) and env, and waits until
  * readyUrl answers 200 (or rejects after 60 s with the process's output).
  */
-export async function spawnTs(entry: string, env: Record<string, string>, readyUrl: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export async function spawnNode(argv: readonly string[], env: Record<string, string>, readyUrl: string): Promise<Child> {
+  const entry = argv.at(-1) ?? 'node'
+  const [cmd, args] = onCore('server', [process.execPath, ...argv])
+  const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -110,11 +133,25 @@ export async function spawnTs(entry: string, env: Record<string, string>, readyU
   throw new Error(`${entry} not ready after 60 s:\n${err}`)
 }
 
-/** spawnMain runs src/main.ts with env on fresh ports and returns it with its public URL. */
-export async function spawnMain(env: Record<string, string>): Promise<Child & { url: string }> {
+/** spawnTs runs a TypeScript entry file through tsx (bench helpers: the bare servers, the sinks). */
+export function spawnTs(entry: string, env: Record<string, string>, readyUrl: string): Promise<Child> {
+  return spawnNode(['--import', 'tsx', entry], env, readyUrl)
+}
+
+/**
+ * spawnMain runs the built monolith (dist/src/main.js, as `npm start` does,
+ * so no transpiler is in the measured path) with env on fresh ports; with
+ * telemetry it is preloaded with dist/src/telemetry.js.
+ */
+export async function spawnMain(env: Record<string, string>, opts: { telemetry?: boolean } = {}): Promise<Child & { url: string }> {
   const port = await freePort()
   const adminPort = await freePort()
-  const child = await spawnTs('src/main.ts', { HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) }, `http://127.0.0.1:${adminPort}/readyz`)
+  const argv = [...(opts.telemetry ? ['--import', './dist/src/telemetry.js'] : []), 'dist/src/main.js']
+  const child = await spawnNode(
+    argv,
+    { HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
+    `http://127.0.0.1:${adminPort}/readyz`,
+  )
   return { ...child, url: `http://127.0.0.1:${port}` }
 }
 

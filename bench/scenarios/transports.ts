@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { Socket } from 'node:net'
-import { type Custom, freePort, type LoadOptions, type Result, root, type Scenario, spawnMain, spawnTs } from '../lib.js'
+import { type Custom, freePort, type LoadOptions, onCore, type Result, root, type Scenario, spawnMain, spawnTs } from '../lib.js'
 
 const sumBody = JSON.stringify({ a: 17, b: 25 })
 const rpcBody = JSON.stringify({ jsonrpc: '2.0', method: 'sum', params: { a: 17, b: 25 }, id: 1 })
@@ -28,7 +28,8 @@ function custom(name: string, target: string): Custom {
   return {
     name,
     async run(opts: LoadOptions): Promise<Result> {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/transport-load.ts'], {
+      const [cmd, args] = onCore('load', [process.execPath, '--import', 'tsx', 'bench/transport-load.ts'])
+      const child = spawn(cmd, args, {
         cwd: root,
         env: { ...process.env, LOAD_TARGET: target, LOAD_CONNECTIONS: String(opts.connections), LOAD_DURATION: String(opts.durationS), LOAD_WARMUP: String(opts.warmupS) },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -59,7 +60,7 @@ async function serve(nats: string | undefined, otlp?: string) {
     ...(nats ? { NATS_URL: nats, NATS_SUBJECT_PREFIX: prefix } : {}),
     ...(otlp ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_SERVICE_NAME: 'tskit-bench' } : {}),
   }
-  const main = await spawnMain(otlp ? { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx --import ./src/telemetry.ts`.trim() } : env)
+  const main = await spawnMain(env, { telemetry: otlp !== undefined })
   return {
     main,
     http: { name: 'HTTP POST /sum', method: 'POST' as const, url: `${main.url}/sum`, body: sumBody },

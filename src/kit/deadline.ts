@@ -9,7 +9,7 @@
  * AbortSignal costs about 5 µs to create (it is made transferable), more than
  * the rest of a small endpoint call, while the timer costs well under 1 µs.
  */
-import type { Context } from './context.js'
+import { type Context, derive } from './context.js'
 import { DeadlineExceededError, fromAbort } from './errors.js'
 
 /**
@@ -26,28 +26,20 @@ export function withDeadline<T>(ctx: Context, deadline: number, fn: (ctx: Contex
       ac?.abort(err)
       reject(err)
     }, Math.max(0, at - Date.now()))
-    const child: Context = {
-      requestId: ctx.requestId,
-      ...(ctx.trace === undefined ? {} : { trace: ctx.trace }),
-      ...(ctx.transport === undefined ? {} : { transport: ctx.transport }),
-      deadline: at,
-      get signal() {
-        if (ac === undefined) {
-          const own = (ac = new AbortController())
-          const parent = ctx.signal
-          const onAbort = (): void => {
-            own.abort(parent.reason)
-            reject(fromAbort(parent))
-          }
-          if (parent.aborted) onAbort()
-          else {
-            parent.addEventListener('abort', onAbort, { once: true })
-            unlink = () => parent.removeEventListener('abort', onAbort)
-          }
-        }
-        return ac.signal
-      },
-    }
+    const child = derive(ctx, { deadline: at }, () => {
+      const own = (ac = new AbortController())
+      const parent = ctx.signal
+      const onAbort = (): void => {
+        own.abort(parent.reason)
+        reject(fromAbort(parent))
+      }
+      if (parent.aborted) onAbort()
+      else {
+        parent.addEventListener('abort', onAbort, { once: true })
+        unlink = () => parent.removeEventListener('abort', onAbort)
+      }
+      return own.signal
+    })
     fn(child).then(resolve, reject).finally(() => {
       clearTimeout(timer)
       unlink()

@@ -16,7 +16,7 @@ import {
   trace,
   type Context as OtelContext,
 } from '@opentelemetry/api'
-import type { Context } from './context.js'
+import { type Context, derive } from './context.js'
 import { isDomainError } from './errors.js'
 
 /** Kind says which side of a call a span stands for. */
@@ -75,7 +75,7 @@ export function otel(scope = 'tskit'): Tracer {
       const active = trace.setSpan(parent, span)
       return otelContext.with(active, async () => {
         try {
-          return await fn({ ...ctx, trace: traceparent })
+          return await fn(derive(ctx, { trace: traceparent }))
         } catch (err) {
           if (isDomainError(err)) span.setAttribute('error.code', err.code)
           else {

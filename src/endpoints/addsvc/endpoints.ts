@@ -58,16 +58,17 @@ export interface Deps {
 
 /**
  * make returns Endpoints wrapping svc with the standard policy, outermost
- * first: metrics, logs, a span, the rate limit, then the breaker. The rate
- * limit stands outside the breaker (Go kit has it inside), so that refusing
- * excess traffic never counts as the service failing.
+ * first: metrics, a span, logs (inside the span, so they carry its trace id),
+ * the rate limit, then the breaker. The rate limit stands outside the breaker
+ * (Go kit has it inside), so that refusing excess traffic never counts as the
+ * service failing.
  */
 export function make(svc: addservice.Service, deps: Deps): Endpoints {
   const policy = (method: string, rate: number) =>
     chain(
       mw.instrumenting(deps.duration.with({ service: 'addsvc', method })),
-      mw.logging(deps.log.with({ service: 'addsvc', method })),
       mw.tracing(deps.tracer, `addsvc.${method}`),
+      mw.logging(deps.log.with({ service: 'addsvc', method })),
       mw.rateLimit(mw.tokenBucket(rate)),
       mw.circuitBreaker({ name: `addsvc.${method}` }),
     )

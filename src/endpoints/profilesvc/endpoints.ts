@@ -169,7 +169,7 @@ export interface Deps {
 
 /**
  * make returns Endpoints wrapping svc with the standard policy, outermost
- * first: metrics, logs, a span, then the breaker. There is no rate limit: Go
+ * first: metrics, a span, logs (inside it), then the breaker. There is no rate limit: Go
  * kit's profilesvc has none, and the database pool already bounds the work
  * in flight. The breaker opens when the database keeps failing, so callers
  * get an immediate 503 until a trial call finds it back.
@@ -178,8 +178,8 @@ export function make(svc: profileservice.Service, deps: Deps): Endpoints {
   const policy = (method: string) =>
     chain(
       mw.instrumenting(deps.duration.with({ service: 'profilesvc', method })),
-      mw.logging(deps.log.with({ service: 'profilesvc', method })),
       mw.tracing(deps.tracer, `profilesvc.${method}`),
+      mw.logging(deps.log.with({ service: 'profilesvc', method })),
       mw.circuitBreaker({ name: `profilesvc.${method}` }),
     )
   return {

@@ -58,15 +58,15 @@ export interface Deps {
 
 /**
  * make returns Endpoints wrapping svc with the standard policy, outermost
- * first: metrics, logs, a span, the rate limit, then the breaker (the same
+ * first: metrics, a span, logs (inside it), the rate limit, then the breaker (the same
  * order as addsvc, for the same reason).
  */
 export function make(svc: stringservice.Service, deps: Deps): Endpoints {
   const policy = (method: string, rate: number) =>
     chain(
       mw.instrumenting(deps.duration.with({ service: 'stringsvc', method })),
-      mw.logging(deps.log.with({ service: 'stringsvc', method })),
       mw.tracing(deps.tracer, `stringsvc.${method}`),
+      mw.logging(deps.log.with({ service: 'stringsvc', method })),
       mw.rateLimit(mw.tokenBucket(rate)),
       mw.circuitBreaker({ name: `stringsvc.${method}` }),
     )

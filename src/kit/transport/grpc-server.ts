@@ -11,7 +11,7 @@
  * metadata keeps our stable code, so clients rebuild the same error class.
  */
 import { Metadata, type Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js'
-import type { Context } from '../context.js'
+import { type Context, RequestContext } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
 import { CancelledError, type DomainError, isDomainError, KitError } from '../errors.js'
@@ -41,25 +41,19 @@ export const grpcCodeByStatus: Readonly<Record<number, status>> = {
 
 /** contextFrom builds the Context of one call; its signal is created only if someone reads it. */
 export function contextFrom(call: ServerUnaryCall<unknown, unknown>): Context {
-  let signal: AbortSignal | undefined
   const first = (key: string): unknown => call.metadata.get(key)[0]
   const trace = validTraceparent(first(traceparentHeader))
   const deadline = Number(call.getDeadline())
-  return {
-    requestId: validRequestIdOf(first(requestIdHeader)),
-    transport: 'grpc',
-    ...(trace === undefined ? {} : { trace }),
-    ...(Number.isFinite(deadline) ? { deadline } : {}),
-    get signal() {
-      if (signal === undefined) {
-        const ac = new AbortController()
-        if (call.cancelled) ac.abort(new CancelledError())
-        else call.once('cancelled', () => ac.abort(new CancelledError()))
-        signal = ac.signal
-      }
-      return signal
+  const fields = { requestId: validRequestIdOf(first(requestIdHeader)), transport: 'grpc' }
+  return new RequestContext(
+    { ...fields, ...(trace === undefined ? {} : { trace }), ...(Number.isFinite(deadline) ? { deadline } : {}) },
+    () => {
+      const ac = new AbortController()
+      if (call.cancelled) ac.abort(new CancelledError())
+      else call.once('cancelled', () => ac.abort(new CancelledError()))
+      return ac.signal
     },
-  }
+  )
 }
 
 /** UnaryCodec maps protobuf messages (as proto-loader gives them) to and from endpoint types. */

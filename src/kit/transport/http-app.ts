@@ -50,10 +50,8 @@ export async function httpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
-  })
+  // x-request-id is echoed by kithttp.handler and the error encoders rather than by an
+  // onRequest hook: a hook costs about 5 % of a small route's throughput.
   app.setErrorHandler(errorEncoder({}, opts.log))
 
   // GET may carry a JSON body: Go kit's stringsvc3 proxy calls its peers that way.
@@ -79,6 +77,7 @@ export async function httpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
     methodsByPath.set(route.url, set)
   })
   app.setNotFoundHandler((request: FastifyRequest, reply) => {
+    void reply.header('x-request-id', request.id)
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = methodsByPath.get(path)
     if (allowed && allowed.size > 0) {

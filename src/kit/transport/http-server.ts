@@ -7,7 +7,7 @@
  * remaining budget), and its signal aborts when the client goes away.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import type { Context } from '../context.js'
+import { type Context, RequestContext } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
 import { CancelledError, isDomainError, KitError, RateLimitedError } from '../errors.js'
@@ -18,16 +18,9 @@ export const timeoutHeader = 'x-request-timeout-ms'
 
 /** contextFrom builds the Context of one HTTP request; its signal is created only if someone reads it. */
 export function contextFrom(request: FastifyRequest, reply: FastifyReply): Context {
-  let signal: AbortSignal | undefined
   const trace = request.headers.traceparent
-  return {
-    requestId: request.id,
-    transport: 'http',
-    ...(typeof trace === 'string' ? { trace } : {}),
-    get signal() {
-      return (signal ??= closeSignal(reply))
-    },
-  }
+  const fields = typeof trace === 'string' ? { requestId: request.id, transport: 'http', trace } : { requestId: request.id, transport: 'http' }
+  return new RequestContext(fields, () => closeSignal(reply))
 }
 
 /** closeSignal aborts with CancelledError when the connection closes before the response is sent. */
@@ -49,6 +42,7 @@ export type Decoder<Req, Q extends FastifyRequest = FastifyRequest> = (request: 
  */
 export function handler<Req, Res, Q extends FastifyRequest>(endpoint: Endpoint<Req, Res>, decode: Decoder<Req, Q>) {
   return function serve(request: Q, reply: FastifyReply): Promise<Res> {
+    void reply.header('x-request-id', request.id)
     const ctx = contextFrom(request, reply)
     const req = decode(request)
     const budget = request.headers[timeoutHeader]
@@ -118,6 +112,7 @@ function validationMessage(err: FastifyError): string {
 export function errorEncoder(statusByCode: StatusTable, log: Logger) {
   return function encodeError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, body } = describe(err, statusByCode)
+    void reply.header('x-request-id', request.id)
     if (status >= 500 && !(err instanceof KitError)) {
       log.error('unexpected error', { requestId: request.id, err: err instanceof Error ? err.stack : String(err) })
     }

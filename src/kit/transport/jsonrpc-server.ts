@@ -12,7 +12,7 @@
  * Request id, traceparent and deadline come from the same headers as HTTP's.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Context } from '../context.js'
+import { type Context, RequestContext } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
 import { CancelledError, isDomainError, KitError } from '../errors.js'
@@ -98,18 +98,19 @@ async function call(ctx: Context, msg: unknown, opts: ServerOptions): Promise<Re
   }
 }
 
-/** contextFrom builds the Context of one HTTP request; res closing early aborts its signal. */
+/** contextFrom builds the Context of one HTTP request; res closing early aborts its signal, created only if read. */
 function contextFrom(req: IncomingMessage, res: ServerResponse, deadline: number | undefined): Context {
-  const ac = new AbortController()
-  res.once('close', () => res.writableFinished || ac.abort(new CancelledError()))
   const trace = validTraceparent(req.headers[traceparentHeader])
-  return {
-    requestId: validRequestIdOf(req.headers[requestIdHeader]),
-    transport: 'jsonrpc',
-    signal: ac.signal,
-    ...(trace === undefined ? {} : { trace }),
-    ...(deadline === undefined ? {} : { deadline }),
-  }
+  const fields = { requestId: validRequestIdOf(req.headers[requestIdHeader]), transport: 'jsonrpc' }
+  return new RequestContext(
+    { ...fields, ...(trace === undefined ? {} : { trace }), ...(deadline === undefined ? {} : { deadline }) },
+    () => {
+      const ac = new AbortController()
+      if (res.destroyed && !res.writableFinished) ac.abort(new CancelledError())
+      else res.once('close', () => res.writableFinished || ac.abort(new CancelledError()))
+      return ac.signal
+    },
+  )
 }
 
 /** send writes a JSON answer (or none, 204) with status. */
