@@ -9,9 +9,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { answers, freePort } from '../test/helpers/net.js'
 
 /**
  * pinned keeps the two sides of a measurement off each other's core: servers
@@ -82,17 +82,6 @@ export interface LoadOptions {
   readonly connections: number
   readonly durationS: number
   readonly warmupS: number
-}
-
-/** freePort asks the kernel for a free loopback port. */
-export async function freePort(): Promise<number> {
-  const srv = createServer()
-  srv.listen(0, '127.0.0.1')
-  await once(srv, 'listening')
-  const { port } = srv.address() as { port: number }
-  srv.close()
-  await once(srv, 'close')
-  return port
 }
 
 /** Child is a started server process. */
@@ -177,3 +166,5 @@ export async function load(t: Target, opts: LoadOptions): Promise<Result> {
   const r = await autocannon({ ...base, duration: opts.durationS })
   return { rps: r.requests.average, p99Ms: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx }
 }
+
+export { answers, freePort }

@@ -215,7 +215,12 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   } else if (config.remote.profilesvc) {
     // Not hosted here: reached at PROFILESVC_URL behind the same Service, its routes served here all the same.
     const profiles = profileendpoint.toService(
-      lb.balance(discover('profilesvc', config.remote.profilesvc), (u) => profiletransport.httpClient(u, dispatcher), clientPolicy('profilesvc')),
+      lb.balance(discover('profilesvc', config.remote.profilesvc), (u) => profiletransport.httpClient(u, dispatcher), {
+        ...clientPolicy('profilesvc'),
+        // Its writes are not idempotent (a POST that timed out may have landed), so only
+        // calls that never reached an instance are retried.
+        shouldRetry: lb.isUnsent,
+      }),
     )
     await app.register(profiletransport.httpRoutes(profileendpoint.make(profiles, { log, duration, tracer }), log))
   }

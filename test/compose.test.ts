@@ -3,7 +3,7 @@
 // one image for all, only variables that src/config.ts reads, ports that match
 // PORT/ADMIN_PORT, every <SERVICE>_URL pointing at a container that hosts that
 // service on that port, and each profile serving the whole public API once.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
@@ -94,5 +94,27 @@ describe('docker-compose.yml', () => {
       expect(new URL(env(s).DATABASE_URL ?? '').hostname, name).toBe('postgres')
       expect((s.depends_on as Record<string, { condition: string }>).postgres?.condition).toBe('service_healthy')
     }
+  })
+})
+
+describe('docker-compose.yml observability', () => {
+  const volumes = (name: string): string[] => (compose.services[name] as { volumes?: string[] } | undefined)?.volumes ?? []
+  const mounted = (v: string): string => v.split(':')[0] ?? ''
+
+  it('mounts only files and folders that exist in the repository', () => {
+    const all = [...volumes('prometheus'), ...volumes('grafana')]
+    expect(all.length).toBeGreaterThanOrEqual(3)
+    for (const v of all) expect(existsSync(fileURLToPath(new URL(mounted(v), root))), v).toBe(true)
+  })
+
+  it('scrapes the admin port of every tskit container, and nothing else', () => {
+    const src = volumes('prometheus').find((v) => v.endsWith('/etc/prometheus/prometheus.yml:ro'))
+    expect(src).toBeDefined()
+    const prom = parse(readFileSync(fileURLToPath(new URL(mounted(src ?? ''), root)), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[]
+    }
+    const targets = prom.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets)).sort()
+    const expected = ours.map(([n, s]) => `${n}:${env(s).ADMIN_PORT}`).sort()
+    expect(targets).toEqual(expected)
   })
 })

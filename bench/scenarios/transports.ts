@@ -6,22 +6,10 @@
 // are loaded by bench/transport-load.ts in its own process.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { Socket } from 'node:net'
-import { type Custom, freePort, type LoadOptions, onCore, type Result, root, type Scenario, spawnMain, spawnTs } from '../lib.js'
+import { answers, type Custom, freePort, type LoadOptions, onCore, type Result, root, type Scenario, spawnMain, spawnTs } from '../lib.js'
 
 const sumBody = JSON.stringify({ a: 17, b: 25 })
 const rpcBody = JSON.stringify({ jsonrpc: '2.0', method: 'sum', params: { a: 17, b: 25 }, id: 1 })
-
-function natsReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket()
-    s.setTimeout(1_000)
-    s.once('connect', () => (s.destroy(), resolve(true)))
-    s.once('timeout', () => (s.destroy(), resolve(false)))
-    s.once('error', () => resolve(false))
-    s.connect(4222, '127.0.0.1')
-  })
-}
 
 /** custom measures a gRPC or NATS target with the load loop in a child process. */
 function custom(name: string, target: string): Custom {
@@ -74,7 +62,7 @@ async function serve(nats: string | undefined, otlp?: string) {
 export const scenario: Scenario = {
   name: 'transports',
   async start() {
-    const nats = (await natsReachable()) ? '127.0.0.1:4222' : undefined
+    const nats = (await answers(4222)) ? '127.0.0.1:4222' : undefined
     if (!nats) process.stderr.write('transports: NATS SKIPPED, no NATS server answers on 127.0.0.1:4222\n')
     const sinkPort = await freePort()
     const sink = await spawnTs('bench/otlp-sink.ts', { SINK_PORT: String(sinkPort) }, `http://127.0.0.1:${sinkPort}/readyz`)

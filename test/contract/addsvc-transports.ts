@@ -7,7 +7,6 @@
  * was skipped.
  */
 import { randomUUID } from 'node:crypto'
-import { Socket } from 'node:net'
 import { Server } from '@grpc/grpc-js'
 import { connect } from '@nats-io/transport-node'
 import * as addendpoint from '../../src/endpoints/addsvc/index.js'
@@ -20,6 +19,7 @@ import type * as addservice from '../../src/services/addsvc/index.js'
 import * as addtransport from '../../src/transports/addsvc/index.js'
 import { endpoints } from '../helpers/addsvc.js'
 import { log, tracer } from '../helpers/nop.js'
+import { answers } from '../helpers/process.js'
 
 /** Setup builds one way of reaching addsvc and how to take it down. */
 type Setup = () => Promise<{ svc: addservice.Service; teardown: () => Promise<void> }>
@@ -68,21 +68,9 @@ const nats: Setup = async () => {
   }
 }
 
-/** natsReachable reports whether the NATS server on 127.0.0.1:4222 accepts a connection within a second. */
-function natsReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket()
-    s.setTimeout(1_000)
-    s.once('connect', () => (s.destroy(), resolve(true)))
-    s.once('timeout', () => (s.destroy(), resolve(false)))
-    s.once('error', () => resolve(false))
-    s.connect(4222, '127.0.0.1')
-  })
-}
-
 /** transportSetups returns the setups of the non-HTTP transports, NATS only when its server answers. */
 export async function transportSetups(): Promise<ReadonlyArray<readonly [string, Setup]>> {
-  const withNats = await natsReachable()
+  const withNats = await answers(4222)
   if (!withNats) console.warn('addsvc contract: NATS setup SKIPPED, no NATS server answers on 127.0.0.1:4222')
   return [
     ['grpc:// through clientFactory', grpc],

@@ -5,27 +5,15 @@
  * starts is killed when the test file ends, so no test leaves one behind.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll } from 'vitest'
+import { answers, freePort } from './net.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const live = new Set<ChildProcess>()
 afterAll(() => {
   for (const p of live) p.kill('SIGKILL')
 })
-
-/** freePort asks the kernel for a free loopback port. */
-export async function freePort(): Promise<number> {
-  const srv = createServer()
-  srv.listen(0, '127.0.0.1')
-  await once(srv, 'listening')
-  const { port } = srv.address() as { port: number }
-  srv.close()
-  await once(srv, 'close')
-  return port
-}
 
 /** Running is one started process of ours. */
 export interface Running {
@@ -91,3 +79,5 @@ export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000,
   child.kill('SIGKILL')
   throw new Error(`process not ready after ${timeoutMs} ms:\n${out}`)
 }
+
+export { answers, freePort }

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as addendpoint from '../../src/endpoints/addsvc/index.js'
 import type { Endpoint } from '../../src/kit/endpoint.js'
-import { KitError } from '../../src/kit/errors.js'
+import { CircuitOpenError, DeadlineExceededError, KitError } from '../../src/kit/errors.js'
 import * as lb from '../../src/kit/lb/index.js'
 import * as sd from '../../src/kit/sd/index.js'
 import { httpApp } from '../../src/kit/transport/http-app.js'
@@ -161,5 +161,17 @@ describe('balance', () => {
     expect((err as KitError).code).toBe('UNAVAILABLE')
     expect((err as KitError).status).toBe(503)
     expect((err as KitError).message).toBe('addsvc: 2 attempts failed; last: internal error')
+  })
+})
+
+describe('isUnsent', () => {
+  it('holds only for failures that prove the call never reached an instance', async () => {
+    const refused = addtransport.httpClient(`http://127.0.0.1:${await freePort()}`)
+    const err = await refused.sum(ctx(), { a: 1, b: 2 }).catch((x: unknown) => x)
+    expect(lb.isUnsent(err)).toBe(true)
+    expect(lb.isUnsent(new CircuitOpenError('x'))).toBe(true)
+    expect(lb.isUnsent(new KitError('UNAVAILABLE', 503, 'database unavailable'))).toBe(false)
+    expect(lb.isUnsent(new DeadlineExceededError())).toBe(false)
+    expect(lb.isUnsent(new addservice.TwoZeroesError())).toBe(false)
   })
 })

@@ -6,7 +6,6 @@
 // The Prometheus config (deploy/prometheus.yml) must scrape that path.
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect } from '@nats-io/transport-node'
@@ -14,19 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import * as addtransport from '../../src/transports/addsvc/index.js'
 import { ctx } from '../helpers/nop.js'
-import { freePort, type Running, spawnMain } from '../helpers/process.js'
+import { answers, freePort, type Running, spawnMain } from '../helpers/process.js'
 
-function natsReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket()
-    s.setTimeout(1_000)
-    s.once('connect', () => (s.destroy(), resolve(true)))
-    s.once('timeout', () => (s.destroy(), resolve(false)))
-    s.once('error', () => resolve(false))
-    s.connect(4222, '127.0.0.1')
-  })
-}
-const withNats = await natsReachable()
+const withNats = await answers(4222)
 if (!withNats) console.warn('dashboard test: NATS transport SKIPPED, no NATS server answers on 127.0.0.1:4222')
 
 type Dashboard = { panels: { title: string; targets: { expr: string }[] }[] }

@@ -5,25 +5,14 @@
 // caller's trace (child of the caller's span) with the endpoint span inside
 // it; the log lines of those calls carry the trace id and request id.
 import { randomUUID } from 'node:crypto'
-import { Socket } from 'node:net'
 import { connect } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { background } from '../../src/kit/context.js'
 import * as addtransport from '../../src/transports/addsvc/index.js'
-import { freePort, type Running, spawnMain } from '../helpers/process.js'
+import { answers, freePort, type Running, spawnMain } from '../helpers/process.js'
 import { receiver, type Receiver, type Span } from './otlp.js'
 
-function natsReachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket()
-    s.setTimeout(1_000)
-    s.once('connect', () => (s.destroy(), resolve(true)))
-    s.once('timeout', () => (s.destroy(), resolve(false)))
-    s.once('error', () => resolve(false))
-    s.connect(4222, '127.0.0.1')
-  })
-}
-const withNats = await natsReachable()
+const withNats = await answers(4222)
 if (!withNats) console.warn('telemetry preload test: NATS part SKIPPED, no NATS server answers on 127.0.0.1:4222')
 
 /** traceparent mints a caller's span context: a fresh trace id and span id. */

@@ -5,7 +5,6 @@
 // the server keeps serving; deadlines, request ids and trace context cross
 // in headers; instances in the queue group share the load.
 import { randomUUID } from 'node:crypto'
-import { Socket } from 'node:net'
 import { connect, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { background } from '../../src/kit/context.js'
@@ -15,21 +14,11 @@ import * as addservice from '../../src/services/addsvc/index.js'
 import * as addtransport from '../../src/transports/addsvc/index.js'
 import { endpoints, stalling } from '../helpers/addsvc.js'
 import { ctx, log, tracer } from '../helpers/nop.js'
+import { answers } from '../helpers/process.js'
 
 const natsUrl = '127.0.0.1:4222'
 
-/** reachable reports whether a TCP connection to the NATS server opens within a second. */
-function reachable(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket()
-    s.setTimeout(1_000)
-    s.once('connect', () => (s.destroy(), resolve(true)))
-    s.once('timeout', () => (s.destroy(), resolve(false)))
-    s.once('error', () => resolve(false))
-    s.connect(4222, '127.0.0.1')
-  })
-}
-const available = await reachable()
+const available = await answers(4222)
 if (!available) console.warn(`addsvc.nats.test.ts: SKIPPED, no NATS server answers on ${natsUrl}`)
 
 describe.skipIf(!available)('addsvc over NATS', () => {

@@ -11,7 +11,7 @@
  */
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
-import { CancelledError, isDomainError, KitError } from '../errors.js'
+import { CancelledError, CircuitOpenError, isDomainError, KitError, UnavailableError } from '../errors.js'
 import { type Balancer, NoEndpointsError } from './balancer.js'
 
 /** RetryOptions is the retry policy; the consumer chooses it in main. */
@@ -30,6 +30,18 @@ export interface RetryOptions {
 export function isFault(err: unknown): boolean {
   if (isDomainError(err) || err instanceof CancelledError || err instanceof NoEndpointsError) return false
   return err instanceof KitError && (err.status >= 500 || err.status === 429)
+}
+
+/**
+ * isUnsent reports faults that prove the call never reached an instance: an
+ * open circuit, or a connection that was refused. Retrying those is safe even
+ * for writes that are not idempotent, where retrying a timeout is not (the
+ * first attempt may have landed).
+ */
+export function isUnsent(err: unknown): boolean {
+  if (err instanceof CircuitOpenError) return true
+  const cause = err instanceof UnavailableError ? (err.cause as { code?: unknown } | undefined) : undefined
+  return cause?.code === 'ECONNREFUSED'
 }
 
 /** RetryError reports that every attempt failed: 504 or 429 (and its code) when the last fault was, else 503. */
