@@ -94,9 +94,14 @@ export interface Child {
  * spawnNode runs node with argv (on the server core) and env, and waits until
  * readyUrl answers 200 (or rejects after 60 s with the process's output).
  */
-export async function spawnNode(argv: readonly string[], env: Record<string, string>, readyUrl: string): Promise<Child> {
+export async function spawnNode(
+  argv: readonly string[],
+  env: Record<string, string>,
+  readyUrl: string,
+  side: 'server' | 'load' = 'server',
+): Promise<Child> {
   const entry = argv.at(-1) ?? 'node'
-  const [cmd, args] = onCore('server', [process.execPath, ...argv])
+  const [cmd, args] = onCore(side, [process.execPath, ...argv])
   const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
@@ -122,9 +127,13 @@ export async function spawnNode(argv: readonly string[], env: Record<string, str
   throw new Error(`${entry} not ready after 60 s:\n${err}`)
 }
 
-/** spawnTs runs a TypeScript entry file through tsx (bench helpers: the bare servers, the sinks). */
-export function spawnTs(entry: string, env: Record<string, string>, readyUrl: string): Promise<Child> {
-  return spawnNode(['--import', 'tsx', entry], env, readyUrl)
+/**
+ * spawnTs runs a TypeScript entry file through tsx (bench helpers: the bare
+ * servers; a sink for what the servers send goes on the load side, so that
+ * its work is not counted against them).
+ */
+export function spawnTs(entry: string, env: Record<string, string>, readyUrl: string, side: 'server' | 'load' = 'server'): Promise<Child> {
+  return spawnNode(['--import', 'tsx', entry], env, readyUrl, side)
 }
 
 /**

@@ -80,7 +80,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
 
   // The public HTTP server; each hosted service registers itself as an encapsulated plugin.
   // Go kit's paths are disjoint (/sum, /uppercase, /profiles/…), so no prefixes are needed.
-  const app = await httpApp({ log, bodyLimit: config.bodyLimit, title: 'tskit', version: '0.1.0' })
+  const app = await httpApp({ log, bodyLimit: config.bodyLimit, title: 'tskit', version: '0.1.0', traced: config.tracing })
 
   // Remote services are reached over one keep-alive connection pool. Each is
   // found by an instancer (a URL list, or a DNS name re-resolved) and called

@@ -65,7 +65,7 @@ export const scenario: Scenario = {
     const nats = (await answers(4222)) ? '127.0.0.1:4222' : undefined
     if (!nats) process.stderr.write('transports: NATS SKIPPED, no NATS server answers on 127.0.0.1:4222\n')
     const sinkPort = await freePort()
-    const sink = await spawnTs('bench/otlp-sink.ts', { SINK_PORT: String(sinkPort) }, `http://127.0.0.1:${sinkPort}/readyz`)
+    const sink = await spawnTs('bench/otlp-sink.ts', { SINK_PORT: String(sinkPort) }, `http://127.0.0.1:${sinkPort}/readyz`, 'load')
     const plain = await serve(nats)
     const traced = await serve(nats, `http://127.0.0.1:${sinkPort}`)
     const natsTargets = (s: typeof plain) => (s.nats ? [s.nats] : [])

@@ -4,6 +4,7 @@
  * first; nothing else carries request state, so a call can be traced,
  * cancelled and attributed without ambient storage.
  */
+import { setMaxListeners } from 'node:events'
 
 /** Context is the explicit, immutable request scope passed to every service and endpoint call. */
 export interface Context {
@@ -19,7 +20,10 @@ export interface Context {
   readonly transport?: string
 }
 
+// One signal that never aborts, shared by every background Context. Derived
+// contexts listen on it while they run, so it may have many listeners at once.
 const never = new AbortController().signal
+setMaxListeners(0, never)
 
 /** Fields are a Context's values other than its signal. */
 export type Fields = Omit<Context, 'signal'>

@@ -90,3 +90,17 @@ export function otel(scope = 'tskit'): Tracer {
     },
   }
 }
+
+/**
+ * nameServerSpan names the active transport span after the route that matched
+ * (`POST /profiles/:id`) and records http.route, as OpenTelemetry's HTTP
+ * conventions ask of a framework. Without it the HTTP instrumentation's span
+ * is only `POST`; doing it here costs one call, where @fastify/otel's three
+ * extra spans per request cost half of a traced server's throughput.
+ */
+export function nameServerSpan(method: string, route: string): void {
+  const span = trace.getActiveSpan()
+  if (span === undefined) return
+  span.updateName(`${method} ${route}`)
+  span.setAttribute('http.route', route)
+}
