@@ -10,7 +10,8 @@ let profiles: Running
 let edge: Running
 
 beforeAll(async () => {
-  profiles = await spawnMain({ SERVICES: 'profilesvc', DATA_DIR: 'memory://' }, 60_000)
+  // DATABASE_URL is cleared: CI sets it for the store suite, and this process must use its own PGlite.
+  profiles = await spawnMain({ SERVICES: 'profilesvc', DATA_DIR: 'memory://', DATABASE_URL: '' }, 60_000)
   edge = await spawnMain({ SERVICES: 'none', PROFILESVC_URL: profiles.url })
 }, 90_000)
 afterAll(async () => {
