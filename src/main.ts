@@ -105,7 +105,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
     name,
     maxAttempts: 3,
     timeoutMs: 1_000,
-    perInstance: (instance, method) => mw.circuitBreaker(breaker(name, instance, method)),
+    perInstance: (instance, method, dropped) => mw.circuitBreaker({ ...breaker(name, instance, method), until: dropped }),
   })
 
   // addsvc: hosted here (build the onion from the inside out: service,
@@ -162,8 +162,8 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
     name: 'stringsvc-proxy',
     maxAttempts: 3,
     timeoutMs: 250,
-    perInstance: (peer, method) =>
-      chain(mw.rateLimit(mw.tokenBucket(100)), mw.circuitBreaker(breaker('stringsvc-proxy', peer, method))),
+    perInstance: (peer, method, dropped) =>
+      chain(mw.rateLimit(mw.tokenBucket(100)), mw.circuitBreaker({ ...breaker('stringsvc-proxy', peer, method), until: dropped })),
   }
   const strings: stringservice.Service | undefined = config.services.has('stringsvc')
     ? stringservice.make(

@@ -30,6 +30,8 @@ export interface BreakerOptions {
   readonly resetTimeoutMs?: number
   /** onStateChange is told when the circuit opens, half-opens or closes. */
   readonly onStateChange?: (state: 'open' | 'halfOpen' | 'close') => void
+  /** until, when it aborts, shuts the breaker down (its statistics timer), e.g. when its instance is dropped. */
+  readonly until?: AbortSignal
 }
 
 type Settled = { readonly ok: true; readonly v: unknown } | { readonly ok: false; readonly err: unknown }
@@ -52,6 +54,7 @@ export function circuitBreaker(opts: BreakerOptions): Middleware {
       rollingCountTimeout: opts.rollingCountTimeoutMs ?? 10_000,
       resetTimeout: opts.resetTimeoutMs ?? 5_000,
     })
+    opts.until?.addEventListener('abort', () => breaker.shutdown(), { once: true })
     if (opts.onStateChange) {
       const tell = opts.onStateChange
       breaker.on('open', () => tell('open'))

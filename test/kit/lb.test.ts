@@ -4,7 +4,7 @@
 // instance; domain errors are answered once and never retried; the final
 // error says how many attempts failed and keeps a 503/504 status.
 import Fastify, { type FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as addendpoint from '../../src/endpoints/addsvc/index.js'
 import type { Endpoint } from '../../src/kit/endpoint.js'
 import { CircuitOpenError, DeadlineExceededError, KitError } from '../../src/kit/errors.js'
@@ -173,5 +173,39 @@ describe('isUnsent', () => {
     expect(lb.isUnsent(new KitError('UNAVAILABLE', 503, 'database unavailable'))).toBe(false)
     expect(lb.isUnsent(new DeadlineExceededError())).toBe(false)
     expect(lb.isUnsent(new addservice.TwoZeroesError())).toBe(false)
+  })
+})
+
+describe('balance when an instance disappears', () => {
+  it('tells its per-instance middlewares, so its breakers are shut down', async () => {
+    const answers = { a: [{ address: '10.0.0.1', family: 4 }, { address: '10.0.0.2', family: 4 }] }
+    const resolver: sd.Resolver = { lookup: async () => answers.a, resolveSrv: async () => [] }
+    const instancer = sd.dns('dns://svc:8081', { everyMs: 20, resolver })
+    const dropped = new Map<string, AbortSignal>()
+    try {
+      lb.balance(instancer, (u) => addtransport.httpClient(u), {
+        name: 'addsvc',
+        perInstance: (instance, method, gone) => {
+          if (method === 'sum') dropped.set(instance, gone)
+          return mw.circuitBreaker({ name: `${method}@${instance}`, until: gone })
+        },
+      })
+      await vi.waitFor(() => expect([...dropped.keys()].sort()).toEqual(['http://10.0.0.1:8081', 'http://10.0.0.2:8081']))
+      answers.a = [{ address: '10.0.0.2', family: 4 }]
+      await vi.waitFor(() => expect(dropped.get('http://10.0.0.1:8081')?.aborted).toBe(true))
+      expect(dropped.get('http://10.0.0.2:8081')?.aborted).toBe(false)
+    } finally {
+      instancer.stop()
+    }
+  })
+})
+
+describe('circuitBreaker until', () => {
+  it('shuts the breaker down when its signal aborts: no timer left, calls refused', async () => {
+    const gone = new AbortController()
+    const guarded = mw.circuitBreaker({ name: 'dropped', until: gone.signal })(async (_c, n: number) => n)
+    expect(await guarded(ctx(), 1)).toBe(1)
+    gone.abort()
+    await expect(guarded(ctx(), 2)).rejects.toThrow(/shut ?down/i)
   })
 })

@@ -22,8 +22,12 @@ export interface BalanceOptions extends RetryOptions {
   readonly name: string
   /** strategy picks instances: 'roundRobin' (default) or 'random'. */
   readonly strategy?: 'roundRobin' | 'random'
-  /** perInstance returns the middleware wrapping one method of one instance (e.g. its circuit breaker). */
-  readonly perInstance?: (instance: string, method: string) => Middleware
+  /**
+   * perInstance returns the middleware wrapping one method of one instance
+   * (e.g. its circuit breaker); dropped aborts when the instance disappears,
+   * so the middleware can release what it holds (a breaker's timer).
+   */
+  readonly perInstance?: (instance: string, method: string, dropped: AbortSignal) => Middleware
 }
 
 // The factory is called once with this never-dialled URL (RFC 2606's .invalid)
@@ -38,14 +42,21 @@ const probe = 'http://probe.invalid'
 export function balance<E extends EndpointRecord<E>>(instancer: Instancer, factory: (instance: string) => E, opts: BalanceOptions): E {
   const methods = Object.keys(factory(probe)) as (keyof E & string)[]
   const perInstance = opts.perInstance
+  const drops = new Map<string, AbortController>()
   const build = (instance: string): E => {
     const raw = factory(instance)
     if (!perInstance) return raw
+    const dropped = new AbortController()
+    drops.set(instance, dropped)
     const wrapped: Record<string, unknown> = {}
-    for (const m of methods) wrapped[m] = perInstance(instance, m)(raw[m] as Endpoint<never, unknown>)
+    for (const m of methods) wrapped[m] = perInstance(instance, m, dropped.signal)(raw[m] as Endpoint<never, unknown>)
     return wrapped as E
   }
-  const records = endpointer(instancer, build)
+  const onDrop = (instance: string): void => {
+    drops.get(instance)?.abort()
+    drops.delete(instance)
+  }
+  const records = endpointer(instancer, build, { onDrop })
   const out: Record<string, unknown> = {}
   for (const m of methods) {
     const source = view(records, (r) => r[m] as Endpoint<never, unknown>)
