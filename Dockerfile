@@ -30,8 +30,9 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /app/data && chown -R node:node /app/data
 # The official image's unprivileged user; nothing in the image is writable by it but DATA_DIR.
 USER node
-EXPOSE 8081 8080
+EXPOSE 8081 8080 8082 8084
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM itself; main drains in-flight requests on it.
-CMD ["node", "dist/src/main.js"]
+# The telemetry preload (as npm start has it) imports nothing unless an OTEL_* exporter is set.
+CMD ["node", "--import", "./dist/src/telemetry.js", "dist/src/main.js"]
