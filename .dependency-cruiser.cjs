@@ -1,4 +1,4 @@
-// The layer import rules of DESIGN.md §1.4: kit knows no business; a service
+// The layer import rules of ARCHITECTURE.md: kit knows no business; a service
 // knows no transport; layers of one service never reach into another's; other
 // folders are entered only through their index.ts; nothing imports main.
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -1,24 +1,36 @@
 /**
- * The benchmark harness: a scenario starts real servers as child processes
- * (never inside the load generator's process, which would share its event
- * loop), and returns groups of targets. Each group has a baseline (a bare
- * fastify server doing the same work) so every figure is reported as a ratio
- * measured in the same run on the same machine, never as an absolute.
+ * The benchmark's processes. Every server, ours and each baseline alike, is
+ * compiled JavaScript started by the same node binary with the same flags
+ * (BENCH_NODE_FLAGS, none by default) and pinned to the server core; ours is
+ * started with exactly `npm start`'s node command line, read from
+ * package.json so the two cannot drift apart. Load tools and sinks run on the
+ * other core. Servers get a minimal environment (no OTEL_* or DATABASE_URL
+ * leaking in from the shell) and write their logs to files, as `npm start >
+ * app.log` would. Nothing here measures; load.ts does.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { closeSync, existsSync, openSync } from 'node:fs'
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
-import { answers, freePort } from '../test/helpers/net.js'
+import pg from 'pg'
+import { serviceNames, services } from '../src/registry.js'
+import { freePort } from '../test/helpers/net.js'
 
-/**
- * pinned keeps the two sides of a measurement off each other's core: servers
- * run on CPU 1, load generators on CPU 0 (BENCH_PIN=0 turns it off). Without
- * it, on a 2-core machine the scheduler's choices move a ratio by ±15 %.
- */
-const pinned = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/usr/bin/taskset')
+/** pinned keeps servers on CPU 1 and load on CPU 0 (BENCH_PIN=0 turns it off): unpinned, a ratio moves ±15 %. */
+export const pinned = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && existsSync('/usr/bin/taskset')
+
+/** nodeFlags are given to every server's node, ours and the baselines' alike. */
+export const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')
+
+/** root is the repository root (this file runs as dist/bench/lib.js). */
+export const root = fileURLToPath(new URL('../../', import.meta.url))
+
+/** scratch is this run's temporary directory (logs, data dirs, profiles); run.ts removes it. */
+export const scratch = await mkdtemp(join(tmpdir(), 'tskit-bench-'))
 
 /** onCore returns the command that runs argv on the server's or the load generator's core. */
 export function onCore(side: 'server' | 'load', argv: readonly string[]): [string, string[]] {
@@ -26,154 +38,190 @@ export function onCore(side: 'server' | 'load', argv: readonly string[]): [strin
   return pinned ? ['taskset', ['-c', side === 'server' ? '1' : '0', cmd, ...rest]] : [cmd, rest]
 }
 
-/** pinSelf moves the calling process (the autocannon side) to the load generator's core. */
-export function pinSelf(): boolean {
+/** pinSelf moves the harness to the load generator's core, so it never takes the servers' time. */
+export function pinSelf(): void {
   if (pinned) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' })
-  return pinned
 }
 
-/** root is the repository root, where child processes run. */
-export const root = fileURLToPath(new URL('..', import.meta.url))
-
-/** Target is one HTTP request shape to load; body may vary per request (e.g. unique ids). */
-export interface Target {
+/** Server is a started server process. */
+export interface Server {
   readonly name: string
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  readonly pid: number
+  /** url is its public HTTP address. */
   readonly url: string
-  readonly body?: string | (() => string)
-  readonly headers?: Readonly<Record<string, string>>
-}
-
-/** Result is what one load run measured. */
-export interface Result {
-  readonly rps: number
-  readonly p99Ms: number
-  readonly errors: number
-  readonly non2xx: number
-}
-
-/** Custom is a target measured by its own load loop (for non-HTTP transports); it reports a Result. */
-export interface Custom {
-  readonly name: string
-  readonly run: (opts: LoadOptions) => Promise<Result>
-}
-
-/** Group is a set of targets compared against one baseline. */
-export interface Group {
-  readonly title: string
-  readonly baseline: Target | Custom
-  readonly targets: readonly (Target | Custom)[]
-}
-
-/** Started is a running scenario. */
-export interface Started {
-  readonly groups: readonly Group[]
+  /** launchedAt is performance.now() when it was spawned. */
+  readonly launchedAt: number
+  /** stop sends SIGTERM and waits for the exit (SIGKILL after 10 s). */
   stop(): Promise<void>
 }
 
-/** Scenario is one benchmark topic; bench/run.ts starts each in turn. */
-export interface Scenario {
-  readonly name: string
-  start(): Promise<Started>
+/** Ours is our monolith (or one part of a split), with its other listeners. */
+export interface Ours extends Server {
+  readonly admin: string
+  readonly grpcPort: number
+  readonly jsonrpcPort: number
 }
 
-/** LoadOptions are the load shape, the same for every target of a run. */
-export interface LoadOptions {
-  readonly connections: number
-  readonly durationS: number
-  readonly warmupS: number
-}
+const inherited = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']
 
-/** Child is a started server process. */
-export interface Child {
-  readonly process: ChildProcess
-  stop(): Promise<void>
-}
-
-/**
- * spawnNode runs node with argv (on the server core) and env, and waits until
- * readyUrl answers 200 (or rejects after 60 s with the process's output).
- */
-export async function spawnNode(
-  argv: readonly string[],
+/** spawnServer runs node with args on the server core and waits until readyUrl answers 200 (60 s at most; no wait without one). */
+export async function spawnServer(
+  name: string,
+  args: readonly string[],
   env: Record<string, string>,
-  readyUrl: string,
+  readyUrl: string | undefined,
+  url: string,
   side: 'server' | 'load' = 'server',
-): Promise<Child> {
-  const entry = argv.at(-1) ?? 'node'
-  const [cmd, args] = onCore(side, [process.execPath, ...argv])
-  const child = spawn(cmd, args, {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let err = ''
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
+): Promise<Server> {
+  const base = Object.fromEntries(inherited.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])))
+  const log = join(scratch, `${name.replace(/[^A-Za-z0-9.-]+/g, '_')}.log`)
+  const out = openSync(log, 'a')
+  const [cmd, argv] = onCore(side, [process.execPath, ...nodeFlags, ...args])
+  const launchedAt = performance.now()
+  const child = spawn(cmd, argv, { cwd: root, env: { ...base, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', out, out] })
+  closeSync(out)
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = once(child, 'exit')
     child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    await once(child, 'exit')
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    await exited
     clearTimeout(timer)
   }
+  const server = { name, pid: child.pid ?? 0, url, launchedAt, stop }
+  if (readyUrl === undefined) return server
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${err}`)
-    const ok = await fetch(readyUrl).then((r) => r.ok, () => false)
-    if (ok) return { process: child, stop }
-    await new Promise((r) => setTimeout(r, 100))
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${log}:\n${await readFile(log, 'utf8')}`)
+    if (await fetch(readyUrl).then((r) => r.ok, () => false)) return server
+    await new Promise((r) => setTimeout(r, 20))
   }
   await stop()
-  throw new Error(`${entry} not ready after 60 s:\n${err}`)
+  throw new Error(`${name} not ready after 60 s; see ${log}`)
+}
+
+/** startArgv is `npm start`'s node command line without "node", read from package.json. */
+export async function startArgv(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+  const command = pkg.scripts?.start?.split('&&').map((s) => s.trim()).find((s) => s.startsWith('node '))
+  if (command === undefined) throw new Error("package.json's start script runs no node command")
+  return command.split(/\s+/).slice(1)
+}
+
+/** OursOptions say how to start ours beyond its environment. */
+export interface OursOptions {
+  /** nodeArgs go before npm start's own arguments (e.g. --cpu-prof); never used for a measured figure. */
+  readonly nodeArgs?: readonly string[]
+  /** wait: false returns once spawned, before it is ready (readiness then is the caller's business). */
+  readonly wait?: boolean
 }
 
 /**
- * spawnTs runs a TypeScript entry file through tsx (bench helpers: the bare
- * servers; a sink for what the servers send goes on the load side, so that
- * its work is not counted against them).
+ * spawnOurs starts ours as users do, with env on fresh loopback ports, every
+ * middleware on, the rate limits set far above any load this machine makes.
  */
-export function spawnTs(entry: string, env: Record<string, string>, readyUrl: string, side: 'server' | 'load' = 'server'): Promise<Child> {
-  return spawnNode(['--import', 'tsx', entry], env, readyUrl, side)
-}
-
-/**
- * spawnMain runs the built monolith (dist/src/main.js, as `npm start` does,
- * so no transpiler is in the measured path) with env on fresh ports; with
- * telemetry it is preloaded with dist/src/telemetry.js.
- */
-export async function spawnMain(env: Record<string, string>, opts: { telemetry?: boolean } = {}): Promise<Child & { url: string }> {
-  const port = await freePort()
-  const adminPort = await freePort()
-  const argv = [...(opts.telemetry ? ['--import', './dist/src/telemetry.js'] : []), 'dist/src/main.js']
-  const child = await spawnNode(
-    argv,
-    { HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
-    `http://127.0.0.1:${adminPort}/readyz`,
+export async function spawnOurs(name: string, env: Record<string, string>, opts: OursOptions = {}): Promise<Ours> {
+  const [port, adminPort, grpcPort, jsonrpcPort, thriftPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()]
+  // Every rate-limited method of the registry, far above any load here: the limiter stays in the path without throttling.
+  const limits = Object.fromEntries(
+    serviceNames.flatMap((n) => (services[n].limits as readonly string[]).map((m) => [`${m.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_RATE_LIMIT`, '1000000'])),
   )
-  return { ...child, url: `http://127.0.0.1:${port}` }
-}
-
-/** isCustom tells a custom-measured target from an HTTP one. */
-export function isCustom(t: Target | Custom): t is Custom {
-  return 'run' in t
-}
-
-/** load runs autocannon against target: a warm-up, then the measured run. */
-export async function load(t: Target, opts: LoadOptions): Promise<Result> {
-  const base = {
-    url: t.url,
-    method: t.method,
-    connections: opts.connections,
-    headers: { ...(t.body === undefined ? {} : { 'content-type': 'application/json' }), ...t.headers },
-    ...(typeof t.body === 'function'
-      ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: (t.body as () => string)() }) }] }
-      : t.body !== undefined
-        ? { body: t.body }
-        : {}),
+  const ports = {
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ADMIN_PORT: String(adminPort),
+    GRPC_PORT: String(grpcPort),
+    JSONRPC_PORT: String(jsonrpcPort),
+    THRIFT_PORT: String(thriftPort),
   }
-  if (opts.warmupS > 0) await autocannon({ ...base, duration: opts.warmupS })
-  const r = await autocannon({ ...base, duration: opts.durationS })
-  return { rps: r.requests.average, p99Ms: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx }
+  const admin = `http://127.0.0.1:${adminPort}`
+  const args = [...(opts.nodeArgs ?? []), ...(await startArgv())]
+  const server = await spawnServer(name, args, { ...limits, ...env, ...ports }, opts.wait === false ? undefined : `${admin}/readyz`, `http://127.0.0.1:${port}`)
+  return { ...server, admin, grpcPort, jsonrpcPort }
 }
 
-export { answers, freePort }
+/** BaselineOptions say where a baseline runs (a sink runs on the load core) and whether to wait for it. */
+export interface BaselineOptions {
+  readonly side?: 'server' | 'load'
+  readonly wait?: boolean
+  /** nodeArgs go before the file (e.g. --cpu-prof); never used for a measured figure. */
+  readonly nodeArgs?: readonly string[]
+}
+
+/** spawnBaseline starts a hand-written baseline, dist/bench/<file>, on a fresh BARE_PORT. */
+export async function spawnBaseline(name: string, file: string, env: Record<string, string> = {}, opts: BaselineOptions = {}): Promise<Server> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const ready = opts.wait === false ? undefined : `${url}/readyz`
+  return spawnServer(name, [...(opts.nodeArgs ?? []), join('dist/bench', file)], { ...env, BARE_PORT: String(port) }, ready, url, opts.side ?? 'server')
+}
+
+/** seedId names the profile every PGlite data dir and database of the benchmark holds. */
+export const seedId = 'bench-read'
+
+/** seedProfile is that profile: a name and two addresses, so a read joins rows. */
+export const seedProfile = JSON.stringify({ id: seedId, name: 'Reader', addresses: [{ id: 'home', location: 'Somewhere 1' }, { id: 'work' }] })
+
+/** seed creates the seed profile through ours, and fails loudly if it cannot. */
+export async function seed(ours: Server): Promise<void> {
+  const res = await fetch(`${ours.url}/profiles/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: seedProfile })
+  if (res.status !== 200) throw new Error(`seeding ${ours.name} failed: ${res.status} ${await res.text()}`)
+}
+
+let image: Promise<string> | undefined
+
+/** pgliteDir returns a fresh copy of one migrated, seeded PGlite data dir, made once per run by ours. */
+export async function pgliteDir(): Promise<string> {
+  image ??= (async () => {
+    const dir = join(scratch, 'pglite-image')
+    const ours = await spawnOurs('pglite-image', { DATA_DIR: dir, SERVICES: 'profilesvc' })
+    try {
+      await seed(ours)
+    } finally {
+      await ours.stop()
+    }
+    return dir
+  })()
+  const copy = await mkdtemp(join(scratch, 'data-'))
+  await cp(await image, copy, { recursive: true })
+  return copy
+}
+
+/** Database is a PostgreSQL database of the run's own. */
+export interface Database {
+  readonly url: string
+  /** stop drops it, closing what is still connected. */
+  stop(): Promise<void>
+}
+
+/**
+ * database creates a database of the run's own on the server at DATABASE_URL
+ * (else 127.0.0.1:5432/test's server); ours always uses the schema
+ * "profilesvc", so a database apart is what keeps runs from colliding. When
+ * no server answers it says so and returns undefined.
+ */
+export async function database(): Promise<Database | undefined> {
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const admin = async (statement: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2_000 })
+    await client.connect()
+    await client.query(statement).finally(() => client.end())
+  }
+  const name = `tskit_bench_${randomBytes(4).toString('hex')}`
+  try {
+    await admin(`create database ${name}`)
+  } catch (err) {
+    process.stderr.write(`SKIPPED: no PostgreSQL server answers at ${serverUrl} (${(err as Error).message})\n`)
+    return undefined
+  }
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return { url: url.href, stop: () => admin(`drop database if exists ${name} with (force)`) }
+}
+
+/** cleanUp removes this run's scratch directory. */
+export async function cleanUp(): Promise<void> {
+  await rm(scratch, { recursive: true, force: true })
+}
+
+export { freePort }

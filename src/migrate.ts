@@ -14,18 +14,27 @@
 import { pathToFileURL } from 'node:url'
 import { ConfigError, parseConfig } from './config.js'
 import * as kitsql from './kit/sql/index.js'
+import type { ServiceName } from './registry.js'
+
+//#region profilesvc imports
 import * as profilemigrations from '../migrations/profilesvc/index.js'
+//#endregion profilesvc imports
 
-/** sets lists every service that has migrations. */
-const sets: Readonly<Record<string, kitsql.MigrationSet>> = { profilesvc: profilemigrations.set }
+/** sets lists the migrations of every service that keeps data (registry: database), listed statically so they run under tsx and from dist/. */
+const sets: Readonly<Partial<Record<ServiceName, kitsql.MigrationSet>>> = {
+  //#region profilesvc
+  profilesvc: profilemigrations.set,
+  //#endregion profilesvc
+}
+const withMigrations = Object.keys(sets)
 
-const usage = `usage: migrate up|down|status [${Object.keys(sets).join('|')}…]`
+const usage = `usage: migrate up|down|status [${withMigrations.join('|')}…]`
 
 /** run performs command for services and returns the lines to print. */
 export async function run(command: string, services: readonly string[], db: kitsql.Database): Promise<string[]> {
   const out: string[] = []
   for (const name of services) {
-    const set = sets[name]
+    const set = Object.hasOwn(sets, name) ? sets[name as ServiceName] : undefined
     if (set === undefined) throw new UsageError(`no migrations for ${JSON.stringify(name)}`)
     if (command === 'status') {
       for (const m of await kitsql.status(db.db, set)) {
@@ -61,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const db = await kitsql.open({ url: config.databaseUrl, dataDir: config.dataDir, ...config.database })
   try {
-    const lines = await run(command, named.length > 0 ? named : Object.keys(sets), db)
+    const lines = await run(command, named.length > 0 ? named : withMigrations, db)
     process.stdout.write(lines.map((l) => `${l}\n`).join(''))
     return 0
   } catch (err) {

@@ -74,10 +74,59 @@ export class UnavailableError extends KitError {
   }
 }
 
+/** UnauthenticatedReason is all a refused caller is told: never why a signature failed. */
+export type UnauthenticatedReason = 'missing credentials' | 'invalid token' | 'token expired'
+
+/**
+ * UnauthenticatedError refuses a call whose credential is missing or does not
+ * verify (HTTP 401, gRPC UNAUTHENTICATED). challenge is the WWW-Authenticate
+ * value that tells an HTTP client how to authenticate.
+ */
+export class UnauthenticatedError extends KitError {
+  /** challenge is the WWW-Authenticate header value, e.g. `Bearer realm="app", error="invalid_token"`. */
+  readonly challenge: string
+  constructor(reason: UnauthenticatedReason, challenge: string) {
+    super('UNAUTHENTICATED', 401, reason)
+    this.challenge = challenge
+  }
+}
+
 /** fromAbort turns an aborted signal's reason into the kit error a caller should see. */
-export function fromAbort(signal: AbortSignal): KitError {
+export function fromAbort(signal: { readonly reason?: unknown }): KitError {
   const reason: unknown = signal.reason
   if (reason instanceof KitError) return reason
   if (reason instanceof Error && reason.name === 'TimeoutError') return new DeadlineExceededError()
   return new CancelledError()
+}
+
+/** ErrorClasses maps each wire code of a service to the DomainError class it stands for. */
+export type ErrorClasses<Code extends string> = { readonly [C in Code]: new () => DomainError }
+
+/** ErrorTable rebuilds a service's domain errors from the wire, by code or by Go kit's bare message. */
+export interface ErrorTable<Code extends string> {
+  /** codes lists every code, so transports can check their status tables cover them. */
+  readonly codes: readonly Code[]
+  /** fromCode rebuilds the error a wire code names, or undefined for a code not of this service. */
+  fromCode(code: string): DomainError | undefined
+  /** fromMessage rebuilds the error from its message alone, for peers (Go kit's) that send no code. */
+  fromMessage(message: string): DomainError | undefined
+}
+
+/**
+ * errorTable is the one code ↔ class table of a service: written once in its
+ * errors.ts as `errorTable({ CODE: Class, … } satisfies ErrorClasses<ErrorCode>)`,
+ * it gives every transport and client the same fromCode and fromMessage.
+ */
+export function errorTable<Code extends string>(classes: ErrorClasses<Code>): ErrorTable<Code> {
+  const codes = Object.keys(classes) as Code[]
+  const byMessage = new Map(codes.map((c) => [new classes[c]().message, c]))
+  const fromCode = (code: string): DomainError | undefined => (Object.hasOwn(classes, code) ? new classes[code as Code]() : undefined)
+  return {
+    codes,
+    fromCode,
+    fromMessage: (message) => {
+      const code = byMessage.get(message)
+      return code === undefined ? undefined : fromCode(code)
+    },
+  }
 }

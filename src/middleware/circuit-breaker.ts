@@ -5,8 +5,8 @@
  * succeeds. Only faults count: a DomainError, or a caller that gave up, is
  * handed through as a successful call from the breaker's point of view,
  * because a business refusal says nothing about the health of the target
- * (Go kit FAQ, "Errors"). We classify errors ourselves rather than through
- * opossum's errorFilter, whose semantics changed across majors.
+ * (Go kit FAQ, "Errors"). opossum's errorFilter says which: in the pinned
+ * major (9) a filtered error counts as a success and still rejects the call.
  *
  * Defaults are set for speed: opossum's own per-call timer and latency
  * percentiles are off (deadlines are the timeout middleware's job), so the
@@ -14,7 +14,7 @@
  */
 import CircuitBreaker from 'opossum'
 import type { Endpoint, Middleware } from '../kit/endpoint.js'
-import { CancelledError, CircuitOpenError, isDomainError } from '../kit/errors.js'
+import { CancelledError, CircuitOpenError, isDomainError, KitError } from '../kit/errors.js'
 
 /** BreakerOptions is the policy of one breaker; every field has a sensible default. */
 export interface BreakerOptions {
@@ -34,17 +34,22 @@ export interface BreakerOptions {
   readonly until?: AbortSignal
 }
 
-type Settled = { readonly ok: true; readonly v: unknown } | { readonly ok: false; readonly err: unknown }
-
-/** passesThrough reports errors that must reach the caller without counting against the target. */
+/**
+ * passesThrough reports errors that must reach the caller without counting
+ * against the target: business refusals, a caller that gave up, and the
+ * target refusing this request (a 4xx such as a bad or missing credential),
+ * which says nothing about its health. 429 still counts: the target is
+ * shedding load, and backing off is what a breaker is for.
+ */
 function passesThrough(err: unknown): boolean {
-  return isDomainError(err) || err instanceof CancelledError
+  if (isDomainError(err) || err instanceof CancelledError) return true
+  return err instanceof KitError && err.status >= 400 && err.status < 500 && err.status !== 429
 }
 
 /** circuitBreaker returns a middleware with one breaker for each endpoint it wraps. */
 export function circuitBreaker(opts: BreakerOptions): Middleware {
   return <Req, Res>(next: Endpoint<Req, Res>): Endpoint<Req, Res> => {
-    const breaker = new CircuitBreaker(run, {
+    const breaker = new CircuitBreaker(next, {
       name: opts.name,
       timeout: false,
       rollingPercentilesEnabled: false,
@@ -53,6 +58,7 @@ export function circuitBreaker(opts: BreakerOptions): Middleware {
       volumeThreshold: opts.volumeThreshold ?? 10,
       rollingCountTimeout: opts.rollingCountTimeoutMs ?? 10_000,
       resetTimeout: opts.resetTimeoutMs ?? 5_000,
+      errorFilter: passesThrough,
     })
     opts.until?.addEventListener('abort', () => breaker.shutdown(), { once: true })
     if (opts.onStateChange) {
@@ -61,26 +67,12 @@ export function circuitBreaker(opts: BreakerOptions): Middleware {
       breaker.on('halfOpen', () => tell('halfOpen'))
       breaker.on('close', () => tell('close'))
     }
-    return async function breakered(ctx, req) {
-      let out: Settled
-      try {
-        out = (await breaker.fire(() => next(ctx, req))) as Settled
-      } catch (err) {
-        if ((err as { code?: unknown }).code === 'EOPENBREAKER') throw new CircuitOpenError(opts.name)
-        throw err
-      }
-      if (!out.ok) throw out.err
-      return out.v as Res
+    // An open circuit refuses here, as opossum would (closed, or half-open
+    // awaiting its trial call, lets the call through; a shut-down breaker is
+    // opossum's to refuse), so a call costs no promise to translate EOPENBREAKER.
+    return function breakered(ctx, req) {
+      if (!breaker.isShutdown && !breaker.closed && !breaker.pendingClose) return Promise.reject(new CircuitOpenError(opts.name))
+      return breaker.fire(ctx, req)
     }
-  }
-}
-
-/** run calls the wrapped endpoint, turning pass-through errors into values the breaker counts as success. */
-async function run(call: () => Promise<unknown>): Promise<Settled> {
-  try {
-    return { ok: true, v: await call() }
-  } catch (err) {
-    if (passesThrough(err)) return { ok: false, err }
-    throw err
   }
 }

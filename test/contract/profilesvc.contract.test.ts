@@ -11,7 +11,7 @@ import type * as kitsql from '../../src/kit/sql/index.js'
 import { httpApp } from '../../src/kit/transport/http-app.js'
 import * as profileservice from '../../src/services/profilesvc/index.js'
 import * as profiletransport from '../../src/transports/profilesvc/index.js'
-import { freshSchema, openPglite } from '../helpers/db.js'
+import { freshSchema, openPglite } from '../helpers/profilesvc-db.js'
 import { ctx, log, metrics, tracer } from '../helpers/nop.js'
 import { serviceCases, uid } from '../helpers/profilesvc-cases.js'
 

@@ -3,6 +3,8 @@
 // servers, and a proxying stringsvc whose Uppercase goes to a peer the way Go
 // kit stringsvc3 calls it (GET with a JSON body). All must answer alike and
 // fail with the same error class (Go kit's pact_test.go idea).
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as stringendpoint from '../../src/endpoints/stringsvc/index.js'
@@ -93,8 +95,24 @@ for (const [name, setup] of setups) {
 }
 
 describe('a Go kit peer that sends no code', () => {
-  it('still gives EmptyStringError, rebuilt from its message', () => {
-    expect(() => stringtransport.decodeUppercaseResponse({ v: '', err: 'empty string' })).toThrow(stringservice.EmptyStringError)
-    expect(stringtransport.decodeUppercaseResponse({ v: 'X' })).toEqual({ v: 'X' })
+  it('still gives EmptyStringError, rebuilt from its message', async () => {
+    // Go kit stringsvc3 answers a business error as 200 {"v":"","err":"empty string"}, with no code.
+    const peer = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c.toString()))
+      req.on('end', () => {
+        const { s } = JSON.parse(body) as { s: string }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(s === '' ? { v: '', err: 'empty string' } : { v: s.toUpperCase() }))
+      })
+    })
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`
+      const svc = stringendpoint.toService(stringtransport.httpClient(base))
+      await expect(svc.uppercase(ctx(), '')).rejects.toThrow(stringservice.EmptyStringError)
+      expect(await svc.uppercase(ctx(), 'x')).toBe('X')
+    } finally {
+      peer.close()
+    }
   })
 })

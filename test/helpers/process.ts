@@ -15,6 +15,17 @@ afterAll(() => {
   for (const p of live) p.kill('SIGKILL')
 })
 
+/**
+ * inherited is this process's environment less what would point a child at
+ * shared state: the machine's DATABASE_URL (CI sets it for the store suite)
+ * would make every child write into one PostgreSQL database, so a test that
+ * wants it passes it explicitly.
+ */
+function inherited(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, ...rest } = process.env
+  return rest
+}
+
 /** Running is one started process of ours. */
 export interface Running {
   readonly url: string
@@ -39,8 +50,8 @@ export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000,
   const adminPort = Number(env.ADMIN_PORT ?? (await freePort()))
   const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/main.ts'], {
     cwd: root,
-    // gRPC and JSON-RPC listeners get kernel-chosen ports unless a test names them, so parallel processes never collide.
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
+    // gRPC, JSON-RPC and Thrift listeners get kernel-chosen ports unless a test names them, so parallel processes never collide.
+    env: { ...inherited(), LOG_LEVEL: 'warn', HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', THRIFT_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)

@@ -13,7 +13,7 @@ import { UnavailableError } from '../../src/kit/errors.js'
 import * as kitsql from '../../src/kit/sql/index.js'
 import { run as runMigrate } from '../../src/migrate.js'
 import * as profileservice from '../../src/services/profilesvc/index.js'
-import { freshSchema, openPglite, postgresServer, type Schema, serverUrl } from '../helpers/db.js'
+import { freshSchema, openPglite, postgresServer, type Schema, serverUrl } from '../helpers/profilesvc-db.js'
 import { ctx } from '../helpers/nop.js'
 import { serviceCases, uid } from '../helpers/profilesvc-cases.js'
 

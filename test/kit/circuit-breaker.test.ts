@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CircuitOpenError, DomainError } from '../../src/kit/errors.js'
+import { CircuitOpenError, DomainError, KitError, RateLimitedError, UnauthenticatedError } from '../../src/kit/errors.js'
 import { circuitBreaker } from '../../src/middleware/index.js'
 import { ctx } from '../helpers/nop.js'
 
@@ -51,5 +51,23 @@ describe('circuitBreaker', () => {
     state.mode = 'ok'
     expect(await guarded(ctx(), 1)).toBe(1)
     expect(state.calls).toBe(21)
+  })
+
+  it('never counts a refusal of the request (4xx) but counts 429, which is the target shedding load', async () => {
+    let err: Error = new UnauthenticatedError('invalid token', 'Bearer realm="test"')
+    let calls = 0
+    const guarded = circuitBreaker({ name: 'test.refused', volumeThreshold: 2 })(async () => {
+      calls++
+      throw err
+    })
+    for (let i = 0; i < 10; i++) await expect(guarded(ctx(), 0)).rejects.toBeInstanceOf(UnauthenticatedError)
+    err = new KitError('BAD_REQUEST', 400, 'bad')
+    for (let i = 0; i < 10; i++) await expect(guarded(ctx(), 0)).rejects.toBeInstanceOf(KitError)
+    expect(calls).toBe(20)
+    const shedding = circuitBreaker({ name: 'test.shedding', volumeThreshold: 2 })(async () => {
+      throw new RateLimitedError()
+    })
+    for (let i = 0; i < 3; i++) await shedding(ctx(), 0).catch(() => {})
+    await expect(shedding(ctx(), 0)).rejects.toBeInstanceOf(CircuitOpenError)
   })
 })

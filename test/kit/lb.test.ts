@@ -1,21 +1,18 @@
 // Load balancing and retry against real HTTP servers on loopback: the real
-// addsvc stack, a port where nothing listens (connection refused), a server
-// that answers 500 and one that is slow. Faults are retried on another
+// kit stack serving the test-only echosvc, a port where nothing listens
+// (connection refused), a server that answers 500 and one that is slow. Faults are retried on another
 // instance; domain errors are answered once and never retried; the final
 // error says how many attempts failed and keeps a 503/504 status.
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import * as addendpoint from '../../src/endpoints/addsvc/index.js'
 import type { Endpoint } from '../../src/kit/endpoint.js'
 import { CircuitOpenError, DeadlineExceededError, KitError } from '../../src/kit/errors.js'
 import * as lb from '../../src/kit/lb/index.js'
 import * as sd from '../../src/kit/sd/index.js'
-import { httpApp } from '../../src/kit/transport/http-app.js'
 import * as mw from '../../src/middleware/index.js'
-import * as addservice from '../../src/services/addsvc/index.js'
-import * as addtransport from '../../src/transports/addsvc/index.js'
-import { ctx, log, metrics, tracer } from '../helpers/nop.js'
-import { freePort } from '../helpers/process.js'
+import * as echosvc from '../helpers/echosvc.js'
+import { ctx } from '../helpers/nop.js'
+import { freePort } from '../helpers/net.js'
 
 const servers: FastifyInstance[] = []
 let live: string
@@ -25,11 +22,9 @@ let failing: string
 let slow: string
 const hits = new Map<string, number>()
 
-/** addsvc serves the real addsvc routes and counts the requests it receives. */
-async function addsvc(): Promise<string> {
-  const app = await httpApp({ log, bodyLimit: 1024, title: 't', version: '0', docs: false })
-  const svc = addservice.make({ ints: metrics.counter, chars: metrics.counter })
-  await app.register(addtransport.httpRoutes(addendpoint.make(svc, { log, duration: metrics.histogram, tracer, limits: { sum: 1e6, concat: 1e6 } }), log))
+/** instance serves the real echosvc stack and counts the requests it receives. */
+async function instance(): Promise<string> {
+  const app = await echosvc.server()
   let url = ''
   app.addHook('onRequest', async () => void hits.set(url, (hits.get(url) ?? 0) + 1))
   url = await app.listen({ host: '127.0.0.1', port: 0 })
@@ -38,15 +33,15 @@ async function addsvc(): Promise<string> {
 }
 
 beforeAll(async () => {
-  live = await addsvc()
-  live2 = await addsvc()
+  live = await instance()
+  live2 = await instance()
   dead = `http://127.0.0.1:${await freePort()}`
   const f = Fastify()
-  f.post('/sum', async (_req, reply) => reply.code(500).send({ error: 'internal error', code: 'INTERNAL' }))
+  f.post('/echo', async (_req, reply) => reply.code(500).send({ error: 'internal error', code: 'INTERNAL' }))
   failing = await f.listen({ host: '127.0.0.1', port: 0 })
   servers.push(f)
   const s = Fastify()
-  s.post('/sum', async () => new Promise((r) => setTimeout(() => r({ v: 1 }), 1000)))
+  s.post('/echo', async () => new Promise((r) => setTimeout(() => r({ v: 'late' }), 1000)))
   slow = await s.listen({ host: '127.0.0.1', port: 0 })
   servers.push(s)
 })
@@ -55,7 +50,7 @@ afterAll(async () => {
 })
 
 const client = (targets: string[], opts: Partial<lb.BalanceOptions> = {}) =>
-  addendpoint.toService(lb.balance(sd.fixed(targets), (u) => addtransport.httpClient(u), { name: 'addsvc', ...opts }))
+  echosvc.toService(lb.balance(sd.fixed(targets), echosvc.clients(), { name: 'echosvc', ...opts }))
 
 describe('balancers', () => {
   const source = { endpoints: () => ['a', 'b', 'c'] }
@@ -73,7 +68,7 @@ describe('balancers', () => {
   it('throws NoEndpointsError (503) when there is no instance', () => {
     const err = (() => {
       try {
-        lb.roundRobin({ endpoints: () => [] }, 'addsvc').next()
+        lb.roundRobin({ endpoints: () => [] }, 'echosvc').next()
       } catch (e) {
         return e
       }
@@ -87,7 +82,7 @@ describe('retry over real instances', () => {
   it('spreads calls over the instances and retries a refused connection on the live one', async () => {
     hits.clear()
     const svc = client([dead, live, live2])
-    for (let i = 1; i <= 12; i++) expect(await svc.sum(ctx(), i, 1)).toBe(i + 1)
+    for (let i = 1; i <= 12; i++) expect(await svc.echo(ctx(), `m${i}`)).toBe(`m${i}`)
     expect(hits.get(live)).toBeGreaterThanOrEqual(4)
     expect(hits.get(live2)).toBeGreaterThanOrEqual(4)
   })
@@ -95,31 +90,31 @@ describe('retry over real instances', () => {
   it('retries a 5xx on another instance', async () => {
     hits.clear()
     const svc = client([failing, live])
-    for (let i = 0; i < 4; i++) expect(await svc.sum(ctx(), 2, 3)).toBe(5)
+    for (let i = 0; i < 4; i++) expect(await svc.echo(ctx(), 'again')).toBe('again')
     expect(hits.get(live)).toBe(4)
   })
 
   it('answers a domain error once, unchanged, without retrying', async () => {
     hits.clear()
     const svc = client([live, live2])
-    await expect(svc.sum(ctx(), 0, 0)).rejects.toBeInstanceOf(addservice.TwoZeroesError)
+    await expect(svc.echo(ctx(), '')).rejects.toBeInstanceOf(echosvc.EmptyError)
     expect((hits.get(live) ?? 0) + (hits.get(live2) ?? 0)).toBe(1)
   })
 
   it('gives up after maxAttempts with a RetryError that counts them and keeps a 503', async () => {
     const svc = client([dead, failing], { maxAttempts: 3 })
-    const err = await svc.sum(ctx(), 1, 2).catch((e: unknown) => e)
+    const err = await svc.echo(ctx(), 'x').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(lb.RetryError)
     const r = err as lb.RetryError
     expect(r.attempts).toBe(3)
-    expect(r.message).toMatch(/^addsvc: 3 attempts failed; last: /)
+    expect(r.message).toMatch(/^echosvc: 3 attempts failed; last: /)
     expect(r.status).toBe(503)
   })
 
   it('stops at its time budget with a 504 naming the deadline, long before the slow instance answers', async () => {
     const svc = client([slow], { timeoutMs: 100, maxAttempts: 3 })
     const start = performance.now()
-    const err = await svc.sum(ctx(), 1, 2).catch((e: unknown) => e)
+    const err = await svc.echo(ctx(), 'x').catch((e: unknown) => e)
     const took = performance.now() - start
     expect(err).toBeInstanceOf(lb.RetryError)
     expect((err as lb.RetryError).status).toBe(504)
@@ -132,19 +127,22 @@ describe('retry over real instances', () => {
 describe('balance', () => {
   it('balances every method of the record, with one breaker per instance and method', async () => {
     const opened: string[] = []
-    const e = lb.balance(sd.fixed([dead, live]), (u) => addtransport.httpClient(u), {
-      name: 'addsvc',
+    const e = lb.balance(sd.fixed([dead, live]), (u) => echosvc.httpClient(u), {
+      name: 'echosvc',
       perInstance: (instance, method) =>
         mw.circuitBreaker({ name: `${method}@${instance}`, volumeThreshold: 3, onStateChange: (s) => s === 'open' && opened.push(`${method}@${instance}`) }),
     })
-    const svc = addendpoint.toService(e)
+    const svc = echosvc.toService(e)
     for (let i = 0; i < 10; i++) {
-      expect(await svc.sum(ctx(), i, 1)).toBe(i + 1)
-      expect(await svc.concat(ctx(), 'a', String(i))).toBe(`a${i}`)
+      expect(await svc.echo(ctx(), `m${i}`)).toBe(`m${i}`)
+      // fail answers its domain error from the live instance; the dead one's refusals are faults.
+      await expect(svc.fail(ctx(), 'EMPTY')).rejects.toBeInstanceOf(echosvc.EmptyError)
     }
-    expect(opened.sort()).toEqual([`concat@${dead}`, `sum@${dead}`])
+    expect(opened.sort()).toEqual([`echo@${dead}`, `fail@${dead}`])
     // With the dead instance's breakers open, calls still succeed, now without touching it.
-    expect(await svc.sum(ctx(), 20, 1)).toBe(21)
+    hits.clear()
+    expect(await svc.echo(ctx(), 'after')).toBe('after')
+    expect(hits.get(live)).toBe(1)
   })
 
   it('is generic over any record of endpoints and fails fast with no instances', async () => {
@@ -156,23 +154,23 @@ describe('balance', () => {
   })
 
   it('turns a remote 500 into a 503 that names the remote reason', async () => {
-    const err = await client([failing], { maxAttempts: 2 }).sum(ctx(), 1, 1).catch((e: unknown) => e)
+    const err = await client([failing], { maxAttempts: 2 }).echo(ctx(), 'x').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(KitError)
     expect((err as KitError).code).toBe('UNAVAILABLE')
     expect((err as KitError).status).toBe(503)
-    expect((err as KitError).message).toBe('addsvc: 2 attempts failed; last: internal error')
+    expect((err as KitError).message).toBe('echosvc: 2 attempts failed; last: internal error')
   })
 })
 
 describe('isUnsent', () => {
   it('holds only for failures that prove the call never reached an instance', async () => {
-    const refused = addtransport.httpClient(`http://127.0.0.1:${await freePort()}`)
-    const err = await refused.sum(ctx(), { a: 1, b: 2 }).catch((x: unknown) => x)
+    const refused = echosvc.httpClient(`http://127.0.0.1:${await freePort()}`)
+    const err = await refused.echo(ctx(), { s: 'x' }).catch((x: unknown) => x)
     expect(lb.isUnsent(err)).toBe(true)
     expect(lb.isUnsent(new CircuitOpenError('x'))).toBe(true)
     expect(lb.isUnsent(new KitError('UNAVAILABLE', 503, 'database unavailable'))).toBe(false)
     expect(lb.isUnsent(new DeadlineExceededError())).toBe(false)
-    expect(lb.isUnsent(new addservice.TwoZeroesError())).toBe(false)
+    expect(lb.isUnsent(new echosvc.EmptyError())).toBe(false)
   })
 })
 
@@ -183,10 +181,10 @@ describe('balance when an instance disappears', () => {
     const instancer = sd.dns('dns://svc:8081', { everyMs: 20, resolver })
     const dropped = new Map<string, AbortSignal>()
     try {
-      lb.balance(instancer, (u) => addtransport.httpClient(u), {
-        name: 'addsvc',
+      lb.balance(instancer, (u) => echosvc.httpClient(u), {
+        name: 'echosvc',
         perInstance: (instance, method, gone) => {
-          if (method === 'sum') dropped.set(instance, gone)
+          if (method === 'echo') dropped.set(instance, gone)
           return mw.circuitBreaker({ name: `${method}@${instance}`, until: gone })
         },
       })

@@ -43,10 +43,10 @@ describe('addsvc Concat', () => {
 
 describe('addsvc fromCode', () => {
   it('rebuilds each domain error from its wire code and knows no others', () => {
-    expect(addservice.fromCode('TWO_ZEROES')).toBeInstanceOf(addservice.TwoZeroesError)
-    expect(addservice.fromCode('INT_OVERFLOW')).toBeInstanceOf(addservice.IntOverflowError)
-    expect(addservice.fromCode('MAX_SIZE_EXCEEDED')).toBeInstanceOf(addservice.MaxSizeExceededError)
-    expect(addservice.fromCode('toString')).toBeUndefined()
-    expect(addservice.fromCode('NOPE')).toBeUndefined()
+    expect(addservice.errors.fromCode('TWO_ZEROES')).toBeInstanceOf(addservice.TwoZeroesError)
+    expect(addservice.errors.fromCode('INT_OVERFLOW')).toBeInstanceOf(addservice.IntOverflowError)
+    expect(addservice.errors.fromCode('MAX_SIZE_EXCEEDED')).toBeInstanceOf(addservice.MaxSizeExceededError)
+    expect(addservice.errors.fromCode('toString')).toBeUndefined()
+    expect(addservice.errors.fromCode('NOPE')).toBeUndefined()
   })
 })

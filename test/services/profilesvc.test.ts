@@ -49,11 +49,11 @@ describe('profilesvc errors', () => {
   it('rebuilds each domain error from its wire code, and nothing else', () => {
     for (const E of [profileservice.NotFoundError, profileservice.AlreadyExistsError, profileservice.InconsistentIdsError]) {
       const err = new E()
-      const back = profileservice.fromCode(err.code)
+      const back = profileservice.errors.fromCode(err.code)
       expect(back).toBeInstanceOf(E)
       expect(back?.message).toBe(err.message)
     }
-    expect(profileservice.fromCode('NOT_FOUND')).toBeUndefined()
-    expect(profileservice.fromCode('toString')).toBeUndefined()
+    expect(profileservice.errors.fromCode('NOT_FOUND')).toBeUndefined()
+    expect(profileservice.errors.fromCode('toString')).toBeUndefined()
   })
 })

@@ -29,10 +29,10 @@ describe('stringsvc', () => {
   })
 
   it('rebuilds its errors from a code or from Go kit message', () => {
-    expect(stringservice.fromCode('EMPTY_STRING')).toBeInstanceOf(stringservice.EmptyStringError)
-    expect(stringservice.fromCode('toString')).toBeUndefined()
-    expect(stringservice.fromMessage('empty string')).toBeInstanceOf(stringservice.EmptyStringError)
-    expect(stringservice.fromMessage('something else')).toBeUndefined()
+    expect(stringservice.errors.fromCode('EMPTY_STRING')).toBeInstanceOf(stringservice.EmptyStringError)
+    expect(stringservice.errors.fromCode('toString')).toBeUndefined()
+    expect(stringservice.errors.fromMessage('empty string')).toBeInstanceOf(stringservice.EmptyStringError)
+    expect(stringservice.errors.fromMessage('something else')).toBeUndefined()
   })
 })
 

@@ -1,8 +1,9 @@
-// When tracing is on: only when a trace exporter is configured through the
+// Configuration read at start. When tracing is on: only when a trace exporter is configured through the
 // standard OTEL_* variables. Otherwise the preload does not import the SDK at
 // all and main uses the no-op tracer, so an unconfigured process pays nothing.
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig, telemetrySettings } from '../../src/config.js'
+import { type ServiceName, serviceNames, services } from '../../src/registry.js'
 
 describe('telemetrySettings', () => {
   it('is off with no OTEL_* variables, unlike the SDK whose default exports to localhost:4318', () => {
@@ -17,6 +18,18 @@ describe('telemetrySettings', () => {
     expect(parseConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing).toBe(true)
   })
 
+  it('keeps OpenTelemetry logs and metrics off unless asked: pino and Prometheus have ours', () => {
+    expect(telemetrySettings({ OTEL_TRACES_EXPORTER: 'otlp' })).toMatchObject({ logsExporter: false, metricsExporter: false })
+    expect(telemetrySettings({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'otlp' }).metricsExporter).toBe(true)
+  })
+
+  it('knows whether the sampler follows the parent: the SDK default and every parentbased_* do, always_on and traceidratio do not', () => {
+    expect(telemetrySettings({}).followsParent).toBe(true)
+    expect(telemetrySettings({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio' }).followsParent).toBe(true)
+    expect(telemetrySettings({ OTEL_TRACES_SAMPLER: 'always_on' }).followsParent).toBe(false)
+    expect(telemetrySettings({ OTEL_TRACES_SAMPLER: 'traceidratio' }).followsParent).toBe(false)
+  })
+
   it('stays off when the SDK is disabled or the exporter is none', () => {
     expect(telemetrySettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false)
     expect(telemetrySettings({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).enabled).toBe(false)
@@ -28,18 +41,27 @@ describe('telemetrySettings', () => {
   })
 })
 
-describe('transport configuration', () => {
-  it('accepts grpc://, nats:// and jsonrpc+http:// for ADDSVC_URL, and a NATS subject prefix', () => {
-    const c = parseConfig({ ADDSVC_URL: 'grpc://addsvc:8082', NATS_SUBJECT_PREFIX: 'prod.addsvc' })
-    expect(c.remote.addsvc).toEqual(['grpc://addsvc:8082'])
-    expect(c.natsSubjectPrefix).toBe('prod.addsvc')
-    expect(parseConfig({ ADDSVC_URL: 'nats://nats:4222/addsvc' }).remote.addsvc).toEqual(['nats://nats:4222/addsvc'])
-    expect(parseConfig({ ADDSVC_URL: 'jsonrpc+http://addsvc:8084' }).remote.addsvc).toEqual(['jsonrpc+http://addsvc:8084'])
-    expect(parseConfig({}).natsSubjectPrefix).toBe('addsvc')
+describe('<NAME>_URL of every service', () => {
+  it.each(serviceNames)('%s: accepts exactly the schemes its clients() dials', async (name) => {
+    const variable = `${name.toUpperCase()}_URL`
+    const { clients } = (await import(/* @vite-ignore */ `../../src/transports/${name}/index.ts`)) as { clients: () => { schemes: readonly string[]; close(): Promise<void> } }
+    const factory = clients()
+    expect([...services[name].schemes].sort()).toEqual([...factory.schemes].sort())
+    await factory.close()
+    for (const scheme of services[name].schemes) {
+      const url = `${scheme}//${name}:1234/x`
+      expect(parseConfig({ SERVICES: 'none', [variable]: url }).services[name].remote).toEqual([url])
+    }
+    for (const scheme of ['grpc:', 'nats:', 'thrift:', 'ftp:'].filter((x) => !services[name].schemes.includes(x))) {
+      expect(() => parseConfig({ [variable]: `${scheme}//${name}:1234` })).toThrow(new RegExp(variable))
+    }
   })
 
-  it('refuses a bad subject prefix and a transport scheme for a service without it', () => {
+  it('takes a registry target alone, and refuses a bad NATS subject prefix', () => {
+    const [name] = serviceNames as [ServiceName]
+    const variable = `${name.toUpperCase()}_URL`
+    expect(parseConfig({ SERVICES: 'none', [variable]: `etcd://127.0.0.1:2379/tskit/${name}` }).services[name].remote).toEqual([`etcd://127.0.0.1:2379/tskit/${name}`])
+    expect(() => parseConfig({ [variable]: `etcd://127.0.0.1:2379/tskit/${name},http://x:1` })).toThrow(new RegExp(variable))
     expect(() => parseConfig({ NATS_SUBJECT_PREFIX: 'add svc.*' })).toThrow(/NATS_SUBJECT_PREFIX/)
-    expect(() => parseConfig({ STRINGSVC_URL: 'grpc://stringsvc:8082' })).toThrow(/STRINGSVC_URL/)
   })
 })

@@ -10,7 +10,7 @@ import { CancelledError, DeadlineExceededError, KitError, RateLimitedError, Unav
 import * as kitgrpc from '../../src/kit/transport/grpc-server.js'
 import * as addservice from '../../src/services/addsvc/index.js'
 import * as addtransport from '../../src/transports/addsvc/index.js'
-import { definition } from '../../src/transports/addsvc/grpc.js'
+import { definition } from '../../src/transports/addsvc/pb.js'
 import { endpoints, stalling } from '../helpers/addsvc.js'
 import { freePort } from '../helpers/process.js'
 import { ctx, log, tracer } from '../helpers/nop.js'

@@ -1,4 +1,4 @@
-// addsvc over HTTP through a listening fastify server: every row of WIRE.md's
+// addsvc over HTTP through a listening fastify server: every row of the README's addsvc
 // addsvc table, and every kind of bad input, each answered with a 4xx JSON
 // {"error", "code"} that names the problem — never a 500, never a stack.
 import { request as httpRequest } from 'node:http'
@@ -146,11 +146,16 @@ describe('request ids', () => {
   })
 
   it('mints one when absent or unusable, on failures too', async () => {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-    expect((await post('/sum').send({ a: 1, b: 2 })).headers['x-request-id']).toMatch(uuid)
-    expect((await post('/sum').set('x-request-id', 'x'.repeat(300)).send({ a: 1, b: 2 })).headers['x-request-id']).toMatch(uuid)
-    expect((await post('/sum').send({ a: 0, b: 0 })).headers['x-request-id']).toMatch(uuid)
-    expect((await post('/nowhere')).headers['x-request-id']).toMatch(uuid)
+    // The process's 12 random hex digits and a base-36 counter: each request its own.
+    const minted = /^[0-9a-f]{12}-[0-9a-z]+$/
+    const ids = [
+      (await post('/sum').send({ a: 1, b: 2 })).headers['x-request-id'],
+      (await post('/sum').set('x-request-id', 'x'.repeat(300)).send({ a: 1, b: 2 })).headers['x-request-id'],
+      (await post('/sum').send({ a: 0, b: 0 })).headers['x-request-id'],
+      (await post('/nowhere')).headers['x-request-id'],
+    ]
+    for (const id of ids) expect(id).toMatch(minted)
+    expect(new Set(ids).size).toBe(ids.length)
   })
 })
 

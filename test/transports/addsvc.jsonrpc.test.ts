@@ -15,7 +15,7 @@ import { freePort } from '../helpers/process.js'
 import { ctx, log, tracer } from '../helpers/nop.js'
 
 async function start(e = endpoints()) {
-  const server = addtransport.jsonrpcServer(e, { log, tracer, bodyLimit: 1024 })
+  const server = kitjsonrpc.jsonrpcServer({ methods: addtransport.jsonrpcMethods(e), log, tracer, bodyLimit: 1024 })
   const port = await kitjsonrpc.listen(server, '127.0.0.1', 0)
   return { server, url: `http://127.0.0.1:${port}` }
 }

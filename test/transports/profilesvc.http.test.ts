@@ -1,5 +1,5 @@
 // profilesvc over HTTP (fastify inject) on embedded PGlite: every row of
-// WIRE.md's profilesvc table, Go kit's strict trailing slashes, and every
+// The README's profilesvc table, Go kit's strict trailing slashes, and every
 // kind of bad input, each answered with a 4xx JSON {"error", "code"} that
 // names the problem — never a 500, never a stack — plus a fast 503 when the
 // database cannot be reached.
@@ -10,7 +10,7 @@ import * as kitsql from '../../src/kit/sql/index.js'
 import { httpApp } from '../../src/kit/transport/http-app.js'
 import * as profileservice from '../../src/services/profilesvc/index.js'
 import * as profiletransport from '../../src/transports/profilesvc/index.js'
-import { openPglite } from '../helpers/db.js'
+import { openPglite } from '../helpers/profilesvc-db.js'
 import { log, metrics, tracer } from '../helpers/nop.js'
 import { uid } from '../helpers/profilesvc-cases.js'
 
@@ -57,7 +57,7 @@ function expectFailure(res: LightMyRequestResponse, status: number, code: string
   expect(res.body).not.toMatch(/\bat .*\.(ts|js):\d+/)
 }
 
-describe('WIRE.md profilesvc routes', () => {
+describe('profilesvc routes (README)', () => {
   it('POST /profiles/ creates, then answers 400 "already exists"', async () => {
     const id = uid()
     expectOk(await call('POST', '/profiles/', { id, name: 'Ada' }), {})

@@ -4,10 +4,6 @@
  * addendpoint.Set, with generics instead of interface{}.
  */
 import type { Endpoint } from '../../kit/endpoint.js'
-import { chain } from '../../kit/endpoint.js'
-import type { Logger } from '../../kit/log.js'
-import type { Histogram } from '../../kit/metrics.js'
-import type { Tracer } from '../../kit/tracing.js'
 import * as mw from '../../middleware/index.js'
 import type * as addservice from '../../services/addsvc/index.js'
 
@@ -46,35 +42,19 @@ export function makeConcatEndpoint(svc: addservice.Service): Endpoint<ConcatRequ
   return async (ctx, req) => ({ v: await svc.concat(ctx, req.a, req.b) })
 }
 
-/** Deps are the collaborators and policy of every addsvc endpoint middleware, chosen by main. */
-export interface Deps {
-  readonly log: Logger
-  /** duration is labelled service, method and outcome; the endpoints bind service and method. */
-  readonly duration: Histogram
-  readonly tracer: Tracer
-  /** limits are requests per second per method (SUM_RATE_LIMIT, CONCAT_RATE_LIMIT). */
-  readonly limits: { readonly sum: number; readonly concat: number }
-}
+/** Deps are the collaborators and per-method policy of addsvc's endpoints, chosen by main. */
+export type Deps = mw.EndpointDeps<keyof Endpoints>
 
 /**
- * make returns Endpoints wrapping svc with the standard policy, outermost
- * first: metrics, a span, logs (inside the span, so they carry its trace id),
- * the rate limit, then the breaker. The rate limit stands outside the breaker
- * (Go kit has it inside), so that refusing excess traffic never counts as the
- * service failing.
+ * make returns Endpoints wrapping svc in the standard policy of
+ * middleware/standard.ts: metrics, a span, logs, the method's rate limit, a
+ * breaker.
  */
 export function make(svc: addservice.Service, deps: Deps): Endpoints {
-  const policy = (method: string, rate: number) =>
-    chain(
-      mw.instrumenting(deps.duration.with({ service: 'addsvc', method })),
-      mw.tracing(deps.tracer, `addsvc.${method}`),
-      mw.logging(deps.log.with({ service: 'addsvc', method })),
-      mw.rateLimit(mw.tokenBucket(rate)),
-      mw.circuitBreaker({ name: `addsvc.${method}` }),
-    )
+  const policy = mw.standard<keyof Endpoints>('addsvc', deps)
   return {
-    sum: policy('sum', deps.limits.sum)(makeSumEndpoint(svc)),
-    concat: policy('concat', deps.limits.concat)(makeConcatEndpoint(svc)),
+    sum: policy('sum')(makeSumEndpoint(svc)),
+    concat: policy('concat')(makeConcatEndpoint(svc)),
   }
 }
 

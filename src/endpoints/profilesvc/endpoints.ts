@@ -5,10 +5,6 @@
  * thrown domain errors instead of an Err field in each response.
  */
 import type { Endpoint } from '../../kit/endpoint.js'
-import { chain } from '../../kit/endpoint.js'
-import type { Logger } from '../../kit/log.js'
-import type { Histogram } from '../../kit/metrics.js'
-import type { Tracer } from '../../kit/tracing.js'
 import * as mw from '../../middleware/index.js'
 import type * as profileservice from '../../services/profilesvc/index.js'
 
@@ -159,29 +155,21 @@ export function makeDeleteAddressEndpoint(svc: profileservice.Service): Endpoint
   }
 }
 
-/** Deps are the collaborators of every profilesvc endpoint middleware, chosen by main. */
-export interface Deps {
-  readonly log: Logger
-  /** duration is labelled service, method and outcome; the endpoints bind service and method. */
-  readonly duration: Histogram
-  readonly tracer: Tracer
-}
+/** Deps are the collaborators and per-method policy of profilesvc's endpoints, chosen by main. */
+export type Deps = mw.EndpointDeps<keyof Endpoints>
 
 /**
- * make returns Endpoints wrapping svc with the standard policy, outermost
- * first: metrics, a span, logs (inside it), then the breaker. There is no rate limit: Go
- * kit's profilesvc has none, and the database pool already bounds the work
- * in flight. The breaker opens when the database keeps failing, so callers
- * get an immediate 503 until a trial call finds it back.
+ * make returns Endpoints wrapping svc in the standard policy of
+ * middleware/standard.ts: metrics, a span, logs, the method's rate limit, a
+ * breaker.
+ *
+ * Its methods take no rate limit by default (Go kit's profilesvc has none,
+ * and the database pool bounds the work in flight); the breaker opens when
+ * the database keeps failing, so callers get an immediate 503 until a trial
+ * call finds it back.
  */
 export function make(svc: profileservice.Service, deps: Deps): Endpoints {
-  const policy = (method: string) =>
-    chain(
-      mw.instrumenting(deps.duration.with({ service: 'profilesvc', method })),
-      mw.tracing(deps.tracer, `profilesvc.${method}`),
-      mw.logging(deps.log.with({ service: 'profilesvc', method })),
-      mw.circuitBreaker({ name: `profilesvc.${method}` }),
-    )
+  const policy = mw.standard<keyof Endpoints>('profilesvc', deps)
   return {
     postProfile: policy('postProfile')(makePostProfileEndpoint(svc)),
     getProfile: policy('getProfile')(makeGetProfileEndpoint(svc)),

@@ -6,10 +6,6 @@
  * response: only the HTTP transport writes it Go kit's way, as `err`.
  */
 import type { Endpoint } from '../../kit/endpoint.js'
-import { chain } from '../../kit/endpoint.js'
-import type { Logger } from '../../kit/log.js'
-import type { Histogram } from '../../kit/metrics.js'
-import type { Tracer } from '../../kit/tracing.js'
 import * as mw from '../../middleware/index.js'
 import type * as stringservice from '../../services/stringsvc/index.js'
 
@@ -46,33 +42,19 @@ export function makeCountEndpoint(svc: stringservice.Service): Endpoint<CountReq
   return async (ctx, req) => ({ v: await svc.count(ctx, req.s) })
 }
 
-/** Deps are the collaborators and policy of every stringsvc endpoint middleware, chosen by main. */
-export interface Deps {
-  readonly log: Logger
-  /** duration is labelled service, method and outcome; the endpoints bind service and method. */
-  readonly duration: Histogram
-  readonly tracer: Tracer
-  /** limits are requests per second per method (UPPERCASE_RATE_LIMIT, COUNT_RATE_LIMIT). */
-  readonly limits: { readonly uppercase: number; readonly count: number }
-}
+/** Deps are the collaborators and per-method policy of stringsvc's endpoints, chosen by main. */
+export type Deps = mw.EndpointDeps<keyof Endpoints>
 
 /**
- * make returns Endpoints wrapping svc with the standard policy, outermost
- * first: metrics, a span, logs (inside it), the rate limit, then the breaker (the same
- * order as addsvc, for the same reason).
+ * make returns Endpoints wrapping svc in the standard policy of
+ * middleware/standard.ts: metrics, a span, logs, the method's rate limit, a
+ * breaker.
  */
 export function make(svc: stringservice.Service, deps: Deps): Endpoints {
-  const policy = (method: string, rate: number) =>
-    chain(
-      mw.instrumenting(deps.duration.with({ service: 'stringsvc', method })),
-      mw.tracing(deps.tracer, `stringsvc.${method}`),
-      mw.logging(deps.log.with({ service: 'stringsvc', method })),
-      mw.rateLimit(mw.tokenBucket(rate)),
-      mw.circuitBreaker({ name: `stringsvc.${method}` }),
-    )
+  const policy = mw.standard<keyof Endpoints>('stringsvc', deps)
   return {
-    uppercase: policy('uppercase', deps.limits.uppercase)(makeUppercaseEndpoint(svc)),
-    count: policy('count', deps.limits.count)(makeCountEndpoint(svc)),
+    uppercase: policy('uppercase')(makeUppercaseEndpoint(svc)),
+    count: policy('count')(makeCountEndpoint(svc)),
   }
 }
 

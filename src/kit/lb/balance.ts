@@ -11,13 +11,15 @@ import type { Endpoint, Middleware } from '../endpoint.js'
 import { endpointer } from '../sd/endpointer.js'
 import type { Instancer } from '../sd/instancer.js'
 import { type Balancer, random, roundRobin, type Source } from './balancer.js'
-import { retry, type RetryOptions } from './retry.js'
+import { isFault, retry, type RetryOptions } from './retry.js'
 
 /** EndpointRecord is any record of endpoints, such as a service's Endpoints interface. */
 export type EndpointRecord<E> = { readonly [K in keyof E]: Endpoint<never, unknown> }
 
 /** BalanceOptions is the client policy for one remote service. */
-export interface BalanceOptions extends RetryOptions {
+export interface BalanceOptions extends Omit<RetryOptions, 'shouldRetry'> {
+  /** shouldRetry decides, per method, whether a failure is worth another attempt (default: isFault). */
+  readonly shouldRetry?: (err: unknown, method: string) => boolean
   /** name labels errors and logs (e.g. 'addsvc'). */
   readonly name: string
   /** strategy picks instances: 'roundRobin' (default) or 'random'. */
@@ -62,7 +64,8 @@ export function balance<E extends EndpointRecord<E>>(instancer: Instancer, facto
     const source = view(records, (r) => r[m] as Endpoint<never, unknown>)
     const balancer: Balancer<Endpoint<never, unknown>> =
       opts.strategy === 'random' ? random(source, opts.name) : roundRobin(source, opts.name)
-    out[m] = retry(balancer, opts)
+    const shouldRetry = opts.shouldRetry ?? isFault
+    out[m] = retry(balancer, { ...opts, shouldRetry: (err) => shouldRetry(err, m) })
   }
   return out as E
 }

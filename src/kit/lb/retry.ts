@@ -9,6 +9,7 @@
  * and carries the last fault's code and status, so the edge answers 503 or
  * 504, not 500.
  */
+import { cancellationOf } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
 import { CancelledError, CircuitOpenError, isDomainError, KitError, UnavailableError } from '../errors.js'
@@ -79,7 +80,7 @@ export function retry<Req, Res>(balancer: Balancer<Endpoint<Req, Res>>, opts: Re
           try {
             return await e(c, req)
           } catch (err) {
-            if (c.signal.aborted) throw err
+            if (cancellationOf(c).aborted) throw err
             failures.push(err)
             if (!shouldRetry(err)) throw err
             if (failures.length >= max) throw new RetryError(name, failures)

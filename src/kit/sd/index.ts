@@ -11,3 +11,5 @@ export {
   normalize,
   type Resolver,
 } from './instancer.js'
+export { defaultTtlMs, discover, isRegistryTarget, openInstancer, openRegistrar, type RegistryOptions } from './registry.js'
+export { type Registrar } from './registrar.js'

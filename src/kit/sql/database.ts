@@ -9,14 +9,13 @@
  * tests skip initdb. Both speak the same SQL, so one store serves both.
  * kysely-pglite-dialect is the PGlite dialect because kysely 0.28 (the last
  * line for Node 20) has none built in; move to kysely 0.29's PGliteDialect
- * with Node 22. Driver failures are classified once, by `guard`.
+ * with Node 22. Driver failures are classified once, by `guard`. Each
+ * driver is imported only when chosen: a process on PostgreSQL never loads
+ * PGlite's 600 kB of JavaScript, nor one on PGlite pg's.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
-import pg from 'pg'
 import type { Logger } from '../log.js'
 import { classify, guard } from './errors.js'
 
@@ -52,7 +51,7 @@ export interface Database {
 
 /** open returns a Database for opts: a pg pool when opts.url is set, else PGlite. */
 export async function open(opts: DatabaseOptions): Promise<Database> {
-  const db = opts.url === undefined ? await openPglite(opts) : openPostgres(opts.url, opts)
+  const db = opts.url === undefined ? await openPglite(opts) : await openPostgres(opts.url, opts)
   let closed: Promise<void> | undefined
   return {
     db: db.kysely,
@@ -72,7 +71,8 @@ export async function open(opts: DatabaseOptions): Promise<Database> {
 }
 
 /** openPostgres builds the pg pool with bounded waits and no unhandled 'error' events. */
-function openPostgres(url: string, opts: DatabaseOptions): { kysely: Kysely<unknown>; kind: 'postgres' } {
+async function openPostgres(url: string, opts: DatabaseOptions): Promise<{ kysely: Kysely<unknown>; kind: 'postgres' }> {
+  const { default: pg } = await import('pg')
   const statementTimeoutMs = opts.statementTimeoutMs ?? 5_000
   const pool = new pg.Pool({
     connectionString: url,
@@ -101,6 +101,7 @@ async function openPglite(opts: DatabaseOptions): Promise<{ kysely: Kysely<unkno
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
   // An image only seeds a new database: PGlite refuses to load over existing data.
   const fresh = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'))
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')])
   const pglite = await PGlite.create({
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(fresh && opts.image ? { loadDataDir: opts.image } : {}),

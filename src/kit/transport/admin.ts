@@ -10,6 +10,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
+import { defaultLimits, type ListenerLimits, listenerFactory } from './http-app.js'
 
 /** ReadinessCheck resolves when a dependency is usable and rejects (with a reason) when not. */
 export type ReadinessCheck = () => Promise<void>
@@ -21,11 +22,13 @@ export interface AdminOptions {
   readonly checks: Readonly<Record<string, ReadinessCheck>>
   /** accepting reports whether the process still takes traffic (false once shutdown begins). */
   readonly accepting: () => boolean
+  /** limits bound header size and count and the timeouts, as on the public listener (default defaultLimits). */
+  readonly limits?: ListenerLimits
 }
 
 /** adminApp returns the fastify instance of the admin listener. */
 export function adminApp(opts: AdminOptions): FastifyInstance {
-  const app = Fastify({ logger: false, forceCloseConnections: true })
+  const app = Fastify({ logger: false, forceCloseConnections: true, serverFactory: listenerFactory(opts.limits ?? defaultLimits) })
   app.get('/metrics', async (_req, reply) => {
     void reply.type(opts.registry.contentType)
     return opts.registry.metrics()

@@ -1,7 +1,8 @@
 /**
  * The gRPC client side of the kit, the same shape as http-client: `unary`
  * turns a channel, a method definition and codecs into an Endpoint. It sends
- * the request id and traceparent as metadata and the caller's deadline as the
+ * the request id, traceparent and credential (ctx.credential, as
+ * `authorization`) as metadata and the caller's deadline as the
  * gRPC deadline, cancels the call when the caller's signal aborts, and
  * rebuilds failures: a domain error carried in the reply (Go kit's `err`
  * field) or in a status, through the service's fromCode and the stable code
@@ -13,8 +14,8 @@ import type { Context } from '../context.js'
 import type { Endpoint } from '../endpoint.js'
 import { fromAbort } from '../errors.js'
 import { nop, type Tracer } from '../tracing.js'
-import { errorCodeKey, grpcCodeByStatus } from './grpc-server.js'
-import { type DecodeError, rebuildError, requestIdHeader, traceparentHeader } from './wire.js'
+import { errorCodeKey, grpcCodeByStatus } from './grpc-wire.js'
+import { authorizationHeader, type DecodeError, rebuildError, requestIdHeader, traceparentHeader } from './wire.js'
 
 /** ClientOptions describe one remote unary method and its codecs. */
 export interface ClientOptions<Req, Res, PbReq, PbRes> {
@@ -35,6 +36,8 @@ export interface ClientOptions<Req, Res, PbReq, PbRes> {
 // The reverse of grpcCodeByStatus, for statuses that came without our code.
 const byGrpc: Readonly<Partial<Record<status, readonly [string, number]>>> = {
   [status.INVALID_ARGUMENT]: ['BAD_REQUEST', 400],
+  [status.UNAUTHENTICATED]: ['UNAUTHENTICATED', 401],
+  [status.PERMISSION_DENIED]: ['PERMISSION_DENIED', 403],
   [status.NOT_FOUND]: ['NOT_FOUND', 404],
   [status.ALREADY_EXISTS]: ['ALREADY_EXISTS', 409],
   [status.RESOURCE_EXHAUSTED]: ['RATE_LIMITED', 429],
@@ -60,6 +63,7 @@ export function unary<Req, Res, PbReq, PbRes>(opts: ClientOptions<Req, Res, PbRe
       const md = new Metadata()
       md.set(requestIdHeader, ctx.requestId)
       if (ctx.trace !== undefined) md.set(traceparentHeader, ctx.trace)
+      if (ctx.credential !== undefined) md.set(authorizationHeader, ctx.credential)
       let reply: PbRes | undefined
       let failure: ServiceError | undefined
       const onAbort = (): void => pending.cancel()

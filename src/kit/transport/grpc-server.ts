@@ -2,51 +2,43 @@
  * The gRPC server side of the kit, the same shape as http-server: `unary`
  * turns an Endpoint and its codecs into a grpc-js handler (decode → endpoint
  * → encode, failures through one error encoder). The Context of each call
- * carries the request id and W3C traceparent from metadata, the caller's gRPC
- * deadline, and a signal that aborts when the caller cancels. A domain error
+ * carries the request id, W3C traceparent and credential (`authorization`)
+ * from metadata, the caller's gRPC deadline, its address as the peer, and a
+ * signal that aborts when the caller cancels. A domain error
  * may travel in the reply (Go kit's `err` field, with status OK) when the
  * binding says how; every other failure is a gRPC status whose code follows
- * the failure's HTTP status (400 → INVALID_ARGUMENT, 429 → RESOURCE_EXHAUSTED,
- * 503 → UNAVAILABLE, 504 → DEADLINE_EXCEEDED…) and whose `x-error-code`
+ * the failure's HTTP status (400 → INVALID_ARGUMENT, 401 → UNAUTHENTICATED,
+ * 403 → PERMISSION_DENIED, 429 → RESOURCE_EXHAUSTED, 503 → UNAVAILABLE,
+ * 504 → DEADLINE_EXCEEDED…) and whose `x-error-code`
  * metadata keeps our stable code, so clients rebuild the same error class.
  */
-import { Metadata, type Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js'
+import {
+  type ServiceDefinition, Metadata, type Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js'
 import { type Context, RequestContext } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
 import { CancelledError, type DomainError, isDomainError, KitError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Tracer } from '../tracing.js'
+import { errorCodeKey, grpcCodeByStatus } from './grpc-wire.js'
 import { describe, type StatusTable } from './http-server.js'
 import type { Decoded } from './protobuf.js'
-import { requestIdHeader, traceparentHeader, validRequestIdOf, validTraceparent } from './wire.js'
-
-/** errorCodeKey is the metadata key carrying a failure's stable code. */
-export const errorCodeKey = 'x-error-code'
-
-/** grpcCodeByStatus maps the HTTP-like status of a failure to the gRPC status code that means the same. */
-export const grpcCodeByStatus: Readonly<Record<number, status>> = {
-  400: status.INVALID_ARGUMENT,
-  401: status.UNAUTHENTICATED,
-  403: status.PERMISSION_DENIED,
-  404: status.NOT_FOUND,
-  409: status.ALREADY_EXISTS,
-  413: status.RESOURCE_EXHAUSTED,
-  429: status.RESOURCE_EXHAUSTED,
-  499: status.CANCELLED,
-  501: status.UNIMPLEMENTED,
-  503: status.UNAVAILABLE,
-  504: status.DEADLINE_EXCEEDED,
-}
+import { authorizationHeader, requestIdHeader, traceparentHeader, validRequestIdOf, validTraceparent } from './wire.js'
 
 /** contextFrom builds the Context of one call; its signal is created only if someone reads it. */
 export function contextFrom(call: ServerUnaryCall<unknown, unknown>): Context {
   const first = (key: string): unknown => call.metadata.get(key)[0]
   const trace = validTraceparent(first(traceparentHeader))
   const deadline = Number(call.getDeadline())
-  const fields = { requestId: validRequestIdOf(first(requestIdHeader)), transport: 'grpc' }
+  const credential = first(authorizationHeader)
+  const fields = { requestId: validRequestIdOf(first(requestIdHeader)), transport: 'grpc', peer: hostOf(call.getPeer()) }
   return new RequestContext(
-    { ...fields, ...(trace === undefined ? {} : { trace }), ...(Number.isFinite(deadline) ? { deadline } : {}) },
+    {
+      ...fields,
+      ...(trace === undefined ? {} : { trace }),
+      ...(Number.isFinite(deadline) ? { deadline } : {}),
+      ...(typeof credential === 'string' ? { credential } : {}),
+    },
     () => {
       const ac = new AbortController()
       if (call.cancelled) ac.abort(new CancelledError())
@@ -54,6 +46,12 @@ export function contextFrom(call: ServerUnaryCall<unknown, unknown>): Context {
       return ac.signal
     },
   )
+}
+
+/** hostOf drops the port from a gRPC peer ("127.0.0.1:5432", "[::1]:5432"), so one client is one peer. */
+function hostOf(peer: string): string {
+  const m = /^(?:ipv[46]:)?\[?([^\]]*?)\]?:\d+$/.exec(peer)
+  return m?.[1] ?? peer
 }
 
 /** UnaryCodec maps protobuf messages (as proto-loader gives them) to and from endpoint types. */
@@ -72,6 +70,17 @@ export interface ServerOptions {
   /** statusByCode maps the service's domain codes to HTTP-like statuses, used when a domain error is a status. */
   readonly statusByCode: StatusTable
 }
+
+export { errorCodeKey, grpcCodeByStatus } from './grpc-wire.js'
+
+/** Service is one gRPC service definition and its handlers, ready for grpc.Server#addService. */
+export interface Service {
+  readonly definition: ServiceDefinition
+  readonly implementation: Readonly<Record<string, UnaryHandler>>
+}
+
+/** Implementation is a gRPC service's handler table over a whole Endpoints record: method sum is served as Sum, none missing. */
+export type Implementation<E> = { readonly [K in keyof E & string as Capitalize<K>]: UnaryHandler }
 
 /** UnaryHandler is a grpc-js unary handler whose request went through strictService's deserializer. */
 export type UnaryHandler = (call: ServerUnaryCall<Decoded<unknown>, unknown>, callback: sendUnaryData<unknown>) => void

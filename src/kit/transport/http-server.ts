@@ -3,33 +3,51 @@
  * and a decoder into a fastify route handler, and one `errorEncoder` turns
  * every failure into Go kit's `{"error": message}` plus our stable `code`.
  * The Context of each request carries its id (x-request-id), its W3C
- * traceparent, and an incoming deadline (x-request-timeout-ms, the caller's
- * remaining budget), and its signal aborts when the client goes away.
+ * traceparent, an incoming deadline (x-request-timeout-ms, the caller's
+ * remaining budget), the Authorization header as its credential (verified
+ * later, by the authenticate middleware of the methods that need it) and the
+ * client's address as its peer, and its signal aborts when the client goes
+ * away. A refused credential is a 401 with WWW-Authenticate.
  */
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { type Context, RequestContext } from '../context.js'
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify'
+import { Cancel, type Context, type Fields, RequestContext } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
-import { CancelledError, isDomainError, KitError, RateLimitedError } from '../errors.js'
+import { CancelledError, isDomainError, KitError, RateLimitedError, UnauthenticatedError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { authorizationHeader, requestIdHeader, timeoutHeader, traceparentHeader, validTraceparent } from './wire.js'
 
-/** timeoutHeader carries the caller's remaining budget in milliseconds, relative so clocks need not agree. */
-export const timeoutHeader = 'x-request-timeout-ms'
 
-/** contextFrom builds the Context of one HTTP request; its signal is created only if someone reads it. */
+/**
+ * serverTrace names the request decoration that hands contextFrom the
+ * traceparent of the request's server span, opened by httpApp's tracing
+ * hook. A decoration is a field of fastify's request shape from its
+ * construction on; a WeakMap keyed by request cost about 10 % of a small
+ * route's throughput (its entries are ephemerons the garbage collector
+ * walks on every scavenge).
+ */
+export const serverTrace = Symbol('tskit.serverTrace')
+
+/** Traced is a request carrying the serverTrace decoration (null until the tracing hook sets it). */
+export type Traced = FastifyRequest & { [serverTrace]?: string | null }
+
+/** contextFrom builds the Context of one HTTP request; its cancellation is made only if someone watches it. */
 export function contextFrom(request: FastifyRequest, reply: FastifyReply): Context {
-  const trace = request.headers.traceparent
-  const fields = typeof trace === 'string' ? { requestId: request.id, transport: 'http', trace } : { requestId: request.id, transport: 'http' }
-  return new RequestContext(fields, () => closeSignal(reply))
+  const trace = (request as Traced)[serverTrace] ?? validTraceparent(request.headers[traceparentHeader])
+  const credential = request.headers[authorizationHeader]
+  const fields: { -readonly [K in keyof Fields]: Fields[K] } = { requestId: request.id, transport: 'http', peer: request.ip }
+  if (trace !== undefined) fields.trace = trace
+  if (credential !== undefined) fields.credential = credential
+  return new RequestContext(fields, () => closeCancel(reply))
 }
 
-/** closeSignal aborts with CancelledError when the connection closes before the response is sent. */
-function closeSignal(reply: FastifyReply): AbortSignal {
-  const ac = new AbortController()
+/** closeCancel cancels with CancelledError when the connection closes before the response is sent. */
+function closeCancel(reply: FastifyReply): Cancel {
+  const cancel = new Cancel()
   const res = reply.raw
-  if (res.destroyed && !res.writableFinished) ac.abort(new CancelledError())
-  else res.once('close', () => res.writableFinished || ac.abort(new CancelledError()))
-  return ac.signal
+  if (res.destroyed && !res.writableFinished) cancel.abort(new CancelledError())
+  else res.once('close', () => res.writableFinished || cancel.abort(new CancelledError()))
+  return cancel
 }
 
 /** Decoder maps a validated fastify request (typed by its route's schema) to an endpoint request. */
@@ -42,13 +60,13 @@ export type Decoder<Req, Q extends FastifyRequest = FastifyRequest> = (request: 
  */
 export function handler<Req, Res, Q extends FastifyRequest>(endpoint: Endpoint<Req, Res>, decode: Decoder<Req, Q>) {
   return function serve(request: Q, reply: FastifyReply): Promise<Res> {
-    void reply.header('x-request-id', request.id)
+    void reply.header(requestIdHeader, request.id)
     const ctx = contextFrom(request, reply)
     const req = decode(request)
     const budget = request.headers[timeoutHeader]
     if (budget === undefined) return endpoint(ctx, req)
-    const ms = Number(budget)
-    if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new BadHeaderError(timeoutHeader))
+    const ms = typeof budget === 'string' && /^\d{1,10}$/.test(budget) ? Number(budget) : Number.NaN
+    if (!Number.isFinite(ms)) return Promise.reject(new BadHeaderError(timeoutHeader))
     return withDeadline(ctx, Date.now() + ms, (c) => endpoint(c, req))
   }
 }
@@ -112,11 +130,73 @@ function validationMessage(err: FastifyError): string {
 export function errorEncoder(statusByCode: StatusTable, log: Logger) {
   return function encodeError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, body } = describe(err, statusByCode)
-    void reply.header('x-request-id', request.id)
+    void reply.header(requestIdHeader, request.id)
     if (status >= 500 && !(err instanceof KitError)) {
       log.error('unexpected error', { requestId: request.id, err: err instanceof Error ? err.stack : String(err) })
     }
     if (err instanceof RateLimitedError) reply.header('retry-after', Math.max(1, Math.ceil(err.retryAfterMs / 1000)))
+    if (err instanceof UnauthenticatedError) reply.header('www-authenticate', err.challenge)
     void reply.code(status).type('application/json; charset=utf-8').send(body)
   }
+}
+
+/** Route binds one endpoint to an HTTP method and path, with the schema fastify validates, serializes and documents. */
+export interface Route<Req> {
+  readonly method: HTTPMethods | readonly HTTPMethods[]
+  readonly url: string
+  readonly schema: FastifySchema
+  /** exposeHeadRoute adds HEAD for a GET route (default false: a HEAD would run the endpoint). */
+  readonly exposeHeadRoute?: boolean
+  /** bodyLimit caps this route's request body in bytes in place of the app's (BODY_LIMIT), e.g. lower for a route taking a few fields; larger is 413. */
+  readonly bodyLimit?: number
+  /** decode maps the validated request (typed by the route's schema where it is written) to the endpoint's request. */
+  decode(request: FastifyRequest): Req
+}
+
+/**
+ * Routes is the HTTP binding of a whole Endpoints record: one Route per
+ * method. Written `{ … } satisfies Routes<Endpoints>`, a method left out (or
+ * a route for a method that does not exist) fails typecheck.
+ */
+export type Routes<E> = { readonly [K in keyof E]: E[K] extends Endpoint<infer Req, unknown> ? Route<Req> : never }
+
+/** PluginOptions are what a service's HTTP binding needs besides its routes and endpoints. */
+export interface PluginOptions {
+  /** statusByCode maps the service's domain error codes to statuses. */
+  readonly statusByCode: StatusTable
+  readonly log: Logger
+  /** errorEncoder replaces the kit's errorEncoder(statusByCode, log), for a service with its own wire form of errors. */
+  readonly errorEncoder?: (err: unknown, request: FastifyRequest, reply: FastifyReply) => void
+  /**
+   * security names, per endpoint, the OpenAPI security schemes (http-app's
+   * securitySchemes: bearerAuth, basicAuth) its route requires, so /docs
+   * offers "Authorize". main sets it beside the authenticate middleware;
+   * it documents, the middleware enforces.
+   */
+  readonly security?: Security
+}
+
+/** Security maps endpoint names to the OpenAPI security schemes their routes require. */
+export type Security = Readonly<Record<string, readonly string[]>>
+
+/** plugin returns the fastify plugin serving every endpoint at its route, with the service's error encoder. */
+export function plugin<E>(name: string, routes: Routes<E>, endpoints: E, opts: PluginOptions): FastifyPluginAsync {
+  const serve = async (app: Parameters<FastifyPluginAsync>[0]): Promise<void> => {
+    app.setErrorHandler(opts.errorEncoder ?? errorEncoder(opts.statusByCode, opts.log))
+    for (const key of Object.keys(routes) as (keyof E)[]) {
+      const r = routes[key] as Route<unknown>
+      const endpoint = endpoints[key] as Endpoint<unknown, unknown>
+      const security = opts.security?.[key as string]
+      app.route({
+        method: r.method as HTTPMethods | HTTPMethods[],
+        url: r.url,
+        schema: security === undefined ? r.schema : { ...r.schema, security: security.map((name) => ({ [name]: [] })) },
+        exposeHeadRoute: r.exposeHeadRoute ?? false,
+        ...(r.bodyLimit === undefined ? {} : { bodyLimit: r.bodyLimit }),
+        handler: handler(endpoint, (request: FastifyRequest) => r.decode(request)),
+      })
+    }
+  }
+  Object.defineProperty(serve, 'name', { value: `${name}Http` })
+  return serve
 }

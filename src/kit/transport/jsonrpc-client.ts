@@ -1,20 +1,20 @@
 /**
  * The JSON-RPC 2.0 client side of the kit (Go kit's jsonrpc.NewClient): one
  * POST per call with `{"jsonrpc": "2.0", method, params, id}`, the same
- * request-id, traceparent and deadline headers as the HTTP client. An error
+ * request-id, traceparent, Authorization and deadline headers as the HTTP client. An error
  * object is rebuilt from the stable code in its `data` (a domain error
  * through the service's fromCode, a kit failure by its class); the
  * specification's protocol codes become BAD_REQUEST or UPSTREAM_ERROR.
  * Codecs only: balancing, retries and breakers are the consumer's choice.
  */
-import { type Dispatcher, request } from 'undici'
-import { type Context, remaining } from '../context.js'
+import { type Dispatcher, getGlobalDispatcher } from 'undici'
+import { cancellationOf, type Context, remaining } from '../context.js'
 import type { Endpoint } from '../endpoint.js'
 import { fromAbort, KitError, UnavailableError } from '../errors.js'
 import { nop, type Tracer } from '../tracing.js'
-import { timeoutHeader } from './http-server.js'
-import { ErrorCodes, type RpcError } from './jsonrpc-server.js'
-import { type DecodeError, rebuildError, requestIdHeader, traceparentHeader } from './wire.js'
+import { timeoutHeader } from './wire.js'
+import { ErrorCodes, type RpcError } from './jsonrpc-wire.js'
+import { authorizationHeader, type DecodeError, rebuildError, requestIdHeader, traceparentHeader } from './wire.js'
 
 /** ClientOptions describe one remote JSON-RPC method. */
 export interface ClientOptions<Req, Res> {
@@ -36,19 +36,25 @@ export function client<Req, Res>(opts: ClientOptions<Req, Res>): Endpoint<Req, R
   const decode = opts.decode ?? ((result: unknown) => result as Res)
   const tracer = opts.tracer ?? nop()
   let nextId = 1
+  // To the dispatcher itself, with origin and path as strings: undici's request(url) reads the URL's getters per call.
+  const origin = opts.url.origin
+  const path = `${opts.url.pathname}${opts.url.search}`
   const call = async (ctx: Context, req: Req): Promise<Res> => {
-    if (ctx.signal.aborted) throw fromAbort(ctx.signal)
+    // The kit's Cancel, not ctx.signal: undici takes it as its signal, and no AbortSignal is built.
+    const cancel = cancellationOf(ctx)
+    if (cancel.aborted) throw fromAbort(cancel)
     const headers: Record<string, string> = { 'content-type': 'application/json', [requestIdHeader]: ctx.requestId }
     if (ctx.trace !== undefined) headers[traceparentHeader] = ctx.trace
+    if (ctx.credential !== undefined) headers[authorizationHeader] = ctx.credential
     const left = remaining(ctx)
     if (left !== undefined) headers[timeoutHeader] = String(left)
     const id = nextId++
     const body = JSON.stringify({ jsonrpc: '2.0', method: opts.method, params: encode(req), id })
     let res: Dispatcher.ResponseData
     try {
-      res = await request(opts.url, { method: 'POST', headers, body, signal: ctx.signal, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) })
+      res = await (opts.dispatcher ?? getGlobalDispatcher()).request({ origin, path, method: 'POST', headers, body, signal: cancel })
     } catch (err) {
-      if (ctx.signal.aborted) throw fromAbort(ctx.signal)
+      if (cancel.aborted) throw fromAbort(cancel)
       throw new UnavailableError(`${opts.url.origin} unreachable: ${(err as Error).message}`, { cause: err })
     }
     const text = await res.body.text()

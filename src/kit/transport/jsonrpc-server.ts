@@ -9,7 +9,10 @@
  * business error is -32000 as in Go kit, a kit failure (rate limited,
  * deadline…) -32001, both with our stable code in `data`. Every answer is
  * HTTP 200 (Go kit's choice) except a body too large (413) or not POST (405).
- * Request id, traceparent and deadline come from the same headers as HTTP's.
+ * Request id, traceparent, deadline and the credential (Authorization) come
+ * from the same headers as HTTP's; a refused credential is a -32001 error
+ * whose data carries code UNAUTHENTICATED and status 401. The version
+ * member may be "2.0", "" (what Go kit's client sends) or absent.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { type Context, RequestContext } from '../context.js'
@@ -18,26 +21,11 @@ import type { Endpoint } from '../endpoint.js'
 import { CancelledError, isDomainError, KitError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Tracer } from '../tracing.js'
-import { timeoutHeader } from './http-server.js'
-import { BadRequestError, requestIdHeader, traceparentHeader, validRequestIdOf, validTraceparent } from './wire.js'
+import { ErrorCodes, type RpcError } from './jsonrpc-wire.js'
+import { timeoutHeader } from './wire.js'
+import { authorizationHeader, BadRequestError, requestIdHeader, traceparentHeader, validRequestIdOf, validTraceparent } from './wire.js'
 
-/** ErrorCodes are JSON-RPC 2.0's reserved codes plus the two server errors we use. */
-export const ErrorCodes = {
-  ParseError: -32700,
-  InvalidRequest: -32600,
-  MethodNotFound: -32601,
-  InvalidParams: -32602,
-  InternalError: -32603,
-  DomainError: -32000,
-  KitError: -32001,
-} as const
-
-/** RpcError is a JSON-RPC error object; data carries our stable code (and a kit failure's status). */
-export interface RpcError {
-  readonly code: number
-  readonly message: string
-  readonly data?: { readonly code: string; readonly status?: number }
-}
+export { ErrorCodes, type RpcError } from './jsonrpc-wire.js'
 
 type Id = string | number | null
 type Reply = { jsonrpc: '2.0'; result: unknown; id: Id } | { jsonrpc: '2.0'; error: RpcError; id: Id }
@@ -49,6 +37,9 @@ export type Method = (ctx: Context, params: unknown) => Promise<unknown>
 export function method<Req, Res>(endpoint: Endpoint<Req, Res>, decode: (params: unknown) => Req, encode: (res: Res) => unknown = (r) => r): Method {
   return async (ctx, params) => encode(await endpoint(ctx, decode(params)))
 }
+
+/** Methods is a JSON-RPC binding of a whole Endpoints record: one Method per endpoint, named as it, none missing. */
+export type Methods<E> = { readonly [K in keyof E & string]: Method }
 
 /** ServerOptions configure one JSON-RPC listener. */
 export interface ServerOptions {
@@ -80,7 +71,11 @@ async function call(ctx: Context, msg: unknown, opts: ServerOptions): Promise<Re
   const validId = id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
   if ('id' in msg && !validId) return fail(null, { code: ErrorCodes.InvalidRequest, message: 'id must be a string, a number or null' })
   const rid: Id = validId ? (id as Id) : null
-  if (msg.jsonrpc !== '2.0') return fail(rid, { code: ErrorCodes.InvalidRequest, message: 'jsonrpc must be exactly "2.0"' })
+  // Go kit's own client (transport/http/jsonrpc) sends "jsonrpc": "" and its server never looks:
+  // "2.0", "" and no member at all are served; every answer says "2.0".
+  if (msg.jsonrpc !== '2.0' && msg.jsonrpc !== '' && msg.jsonrpc !== undefined) {
+    return fail(rid, { code: ErrorCodes.InvalidRequest, message: 'jsonrpc must be exactly "2.0" (or "" or absent, as Go kit\'s client sends)' })
+  }
   if (typeof name !== 'string') return fail(rid, { code: ErrorCodes.InvalidRequest, message: 'method must be a string' })
   if (params !== undefined && typeof params !== 'object') {
     return fail(rid, { code: ErrorCodes.InvalidRequest, message: 'params must be an object or an array' })
@@ -101,9 +96,15 @@ async function call(ctx: Context, msg: unknown, opts: ServerOptions): Promise<Re
 /** contextFrom builds the Context of one HTTP request; res closing early aborts its signal, created only if read. */
 function contextFrom(req: IncomingMessage, res: ServerResponse, deadline: number | undefined): Context {
   const trace = validTraceparent(req.headers[traceparentHeader])
-  const fields = { requestId: validRequestIdOf(req.headers[requestIdHeader]), transport: 'jsonrpc' }
+  const credential = req.headers[authorizationHeader]
+  const fields = { requestId: validRequestIdOf(req.headers[requestIdHeader]), transport: 'jsonrpc', ...(req.socket.remoteAddress === undefined ? {} : { peer: req.socket.remoteAddress }) }
   return new RequestContext(
-    { ...fields, ...(trace === undefined ? {} : { trace }), ...(deadline === undefined ? {} : { deadline }) },
+    {
+      ...fields,
+      ...(trace === undefined ? {} : { trace }),
+      ...(deadline === undefined ? {} : { deadline }),
+      ...(credential === undefined ? {} : { credential }),
+    },
     () => {
       const ac = new AbortController()
       if (res.destroyed && !res.writableFinished) ac.abort(new CancelledError())

@@ -1,21 +1,20 @@
 /**
  * The NATS client side of the kit (Go kit's nats.NewPublisher): one request
- * per call on a subject, JSON in and out, with the request id, traceparent
- * and remaining budget (x-request-timeout-ms) in headers. The request's own
+ * per call on a subject, JSON in and out, with the request id, traceparent,
+ * credential (Authorization) and remaining budget (x-request-timeout-ms) in headers. The request's own
  * timeout is that budget, so caller and server give up at the same moment;
  * a caller without a deadline waits at most timeoutMs. A failed reply
  * (Nats-Service-Error-Code header, body {error, code}) is rebuilt as the same
  * class; no responders on the subject is UnavailableError, a timeout is
  * DeadlineExceededError. Codecs only, no policy.
  */
-import { headers as natsHeaders, type Msg, type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node'
+import { connect, headers as natsHeaders, type Msg, type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node'
 import { type Context, remaining } from '../context.js'
 import type { Endpoint } from '../endpoint.js'
 import { DeadlineExceededError, fromAbort, KitError, UnavailableError } from '../errors.js'
 import { nop, type Tracer } from '../tracing.js'
-import { timeoutHeader } from './http-server.js'
-import { errorCodeHeader, errorHeader, parseJson } from './nats-server.js'
-import { type DecodeError, rebuildError, requestIdHeader, traceparentHeader } from './wire.js'
+import { errorCodeHeader, errorHeader, parseJson } from './nats-wire.js'
+import { type DecodeError, natsAuthorizationHeader, rebuildError, requestIdHeader, timeoutHeader, traceparentHeader } from './wire.js'
 
 /** ClientOptions describe one remote method on a subject. */
 export interface ClientOptions<Req, Res> {
@@ -41,6 +40,7 @@ export function client<Req, Res>(opts: ClientOptions<Req, Res>): Endpoint<Req, R
     const h = natsHeaders()
     h.set(requestIdHeader, ctx.requestId)
     if (ctx.trace !== undefined) h.set(traceparentHeader, ctx.trace)
+    if (ctx.credential !== undefined) h.set(natsAuthorizationHeader, ctx.credential)
     const left = remaining(ctx)
     if (left !== undefined) {
       if (left <= 0) throw new DeadlineExceededError()
@@ -97,5 +97,35 @@ function parseReply(data: Uint8Array, subject: string): unknown {
     return parseJson(data)
   } catch {
     throw new KitError('UPSTREAM_ERROR', 502, `reply on ${subject} is not JSON`)
+  }
+}
+
+/** Connections shares one NATS connection per server list among the clients of a process. */
+export interface Connections {
+  /** get returns the connection to servers, connecting on first use; a failed connect is retried on the next get. */
+  get(servers: string): Promise<NatsConnection>
+  /** close drains every connection opened. */
+  close(): Promise<void>
+}
+
+/** connections returns a pool of NATS connections named name, so dialling many instances opens one connection per cluster. */
+export function connections(name: string): Connections {
+  const open = new Map<string, Promise<NatsConnection>>()
+  return {
+    get(servers) {
+      let nc = open.get(servers)
+      if (nc === undefined) {
+        nc = connect({ servers, name, noAsyncTraces: true })
+        open.set(servers, nc)
+        // A failed connect is reported by each call; it must not also be an unhandled rejection.
+        nc.catch(() => open.delete(servers))
+      }
+      return nc
+    },
+    async close() {
+      const all = [...open.values()]
+      open.clear()
+      await Promise.all(all.map((nc) => nc.then((c) => c.drain(), () => {})))
+    },
   }
 }

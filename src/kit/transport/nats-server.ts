@@ -8,24 +8,32 @@
  * convention's headers (Nats-Service-Error, Nats-Service-Error-Code = the
  * HTTP-like status). A message that is not JSON or lacks fields gets a 400
  * reply, never silence, and no message can crash the subscription. Request
- * id, traceparent and the caller's remaining budget (x-request-timeout-ms)
- * come in headers; the work is cancelled when that budget runs out, which is
- * when the caller stops waiting.
+ * id, traceparent, the credential (Authorization) and the caller's remaining
+ * budget (x-request-timeout-ms) come in headers; the work is cancelled when
+ * that budget runs out, which is when the caller stops waiting. A refused
+ * credential is a reply with Nats-Service-Error-Code 401. NATS tells a
+ * subscriber nothing about who sent a message, so a Context here has no peer.
  */
-import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node'
+import { Match, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node'
 import type { Context } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
 import { KitError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Tracer } from '../tracing.js'
-import { describe, type StatusTable, timeoutHeader } from './http-server.js'
-import { BadRequestError, requestIdHeader, traceparentHeader, validRequestIdOf, validTraceparent } from './wire.js'
+import { describe, type StatusTable } from './http-server.js'
+import {
+  BadRequestError,
+  natsAuthorizationHeader,
+  requestIdHeader,
+  timeoutHeader,
+  traceparentHeader,
+  validRequestIdOf,
+  validTraceparent,
+} from './wire.js'
+import { errorCodeHeader, errorHeader, parseJson } from './nats-wire.js'
 
-/** errorHeader and errorCodeHeader mark a failed reply (NATS micro's names); the body is {error, code}. */
-export const errorHeader = 'Nats-Service-Error'
-/** errorCodeHeader carries the failure's HTTP-like status. */
-export const errorCodeHeader = 'Nats-Service-Error-Code'
+export { errorCodeHeader, errorHeader, parseJson } from './nats-wire.js'
 
 /** HandlerOptions are what every handler of one service shares. */
 export interface HandlerOptions {
@@ -35,7 +43,6 @@ export interface HandlerOptions {
 }
 
 const never = new AbortController().signal
-const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** contextFrom builds the Context of one message; it throws BadRequestError for an unreadable budget. */
 export function contextFrom(msg: Msg): Context {
@@ -48,21 +55,14 @@ export function contextFrom(msg: Msg): Context {
     if (!Number.isFinite(ms) || ms < 0) throw new BadRequestError(`header ${timeoutHeader} must be a non-negative number of milliseconds`)
     deadline = Date.now() + ms
   }
+  const credential = h?.get(natsAuthorizationHeader, Match.IgnoreCase) || undefined
   return {
     requestId: validRequestIdOf(h?.get(requestIdHeader) || undefined),
     transport: 'nats',
     signal: never,
     ...(trace === undefined ? {} : { trace }),
     ...(deadline === undefined ? {} : { deadline }),
-  }
-}
-
-/** parseJson reads a message body as JSON, or throws BadRequestError saying why not. */
-export function parseJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(utf8.decode(data)) as unknown
-  } catch (err) {
-    throw new BadRequestError(`message body is not JSON: ${(err as Error).message}`)
+    ...(credential === undefined ? {} : { credential }),
   }
 }
 
@@ -108,11 +108,14 @@ export function handler<Req, Res>(
   }
 }
 
-/** subscribe attaches each handler to its subject in queue group queue and returns the subscriptions. */
-export function subscribe(nc: NatsConnection, handlers: Readonly<Record<string, (msg: Msg) => void>>, queue: string): Subscription[] {
-  return Object.entries(handlers).map(([subject, serve]) =>
-    nc.subscribe(subject, {
-      queue,
+/** Handlers is a NATS binding of a whole Endpoints record: one message handler per endpoint, none missing. */
+export type Handlers<E> = { readonly [K in keyof E & string]: (msg: Msg) => void }
+
+/** subscribe attaches each handler to <prefix>.<method> in the queue group prefix and returns the subscriptions. */
+export function subscribe(nc: NatsConnection, prefix: string, handlers: Readonly<Record<string, (msg: Msg) => void>>): Subscription[] {
+  return Object.entries(handlers).map(([method, serve]) =>
+    nc.subscribe(`${prefix}.${method}`, {
+      queue: prefix,
       callback: (err, msg) => {
         if (err === null) serve(msg)
       },

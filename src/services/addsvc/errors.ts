@@ -4,7 +4,7 @@
  * remote client rebuild the same class, so a caller cannot tell a local
  * failure from a remote one.
  */
-import { DomainError } from '../../kit/errors.js'
+import { DomainError, errorTable } from '../../kit/errors.js'
 
 /** TwoZeroesError is an arbitrary business rule for the Sum method. */
 export class TwoZeroesError extends DomainError {
@@ -33,14 +33,9 @@ export class MaxSizeExceededError extends DomainError {
 /** ErrorCode is every code an addsvc method may fail with; transports map each to a status. */
 export type ErrorCode = (TwoZeroesError | IntOverflowError | MaxSizeExceededError)['code']
 
-const byCode = {
+/** errors is addsvc's one code ↔ class table: every transport and client rebuilds its errors through it. */
+export const errors = errorTable<ErrorCode>({
   TWO_ZEROES: TwoZeroesError,
   INT_OVERFLOW: IntOverflowError,
   MAX_SIZE_EXCEEDED: MaxSizeExceededError,
-} satisfies Record<ErrorCode, new () => DomainError>
-
-/** fromCode rebuilds a typed error from its wire code, so remote callers see the same class. */
-export function fromCode(code: string): DomainError | undefined {
-  const E = Object.hasOwn(byCode, code) ? byCode[code as ErrorCode] : undefined
-  return E && new E()
-}
+})

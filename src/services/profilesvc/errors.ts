@@ -4,7 +4,7 @@
  * remote client rebuild the same class, so a caller cannot tell a local
  * failure from a remote one.
  */
-import { DomainError } from '../../kit/errors.js'
+import { DomainError, errorTable } from '../../kit/errors.js'
 
 /**
  * NotFoundError says the profile, or the address within it, does not exist.
@@ -38,14 +38,9 @@ export class InconsistentIdsError extends DomainError {
 /** ErrorCode is every code a profilesvc method may fail with; transports map each to a status. */
 export type ErrorCode = (NotFoundError | AlreadyExistsError | InconsistentIdsError)['code']
 
-const byCode = {
+/** errors is profilesvc's one code ↔ class table: every transport and client rebuilds its errors through it. */
+export const errors = errorTable<ErrorCode>({
   RECORD_NOT_FOUND: NotFoundError,
   ALREADY_EXISTS: AlreadyExistsError,
   INCONSISTENT_IDS: InconsistentIdsError,
-} satisfies Record<ErrorCode, new () => DomainError>
-
-/** fromCode rebuilds a typed error from its wire code, so remote callers see the same class. */
-export function fromCode(code: string): DomainError | undefined {
-  const E = Object.hasOwn(byCode, code) ? byCode[code as ErrorCode] : undefined
-  return E && new E()
-}
+})

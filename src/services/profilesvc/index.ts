@@ -1,5 +1,5 @@
 /** @module profilesvc's business surface: the Service interface, its factories, its Store port and stores, and its domain errors. */
-export { AlreadyExistsError, type ErrorCode, fromCode, InconsistentIdsError, NotFoundError } from './errors.js'
+export { AlreadyExistsError, type ErrorCode, InconsistentIdsError, NotFoundError, errors } from './errors.js'
 export { instrumentingMiddleware, type Middleware } from './middleware.js'
 export {
   type Address,

@@ -22,15 +22,21 @@ function sqlState(err: unknown): unknown {
 
 /** makePostgresStore returns a Store on db, which must be narrowed to a migrated profilesvc schema. */
 export function makePostgresStore(db: Kysely<Tables>): Store {
+  // The read every GET runs is compiled once, with a placeholder id, and run
+  // with each call's id as its only parameter: kysely building and compiling
+  // the query per call cost about a fifth of GET /profiles/{id}'s time.
+  const profileWithAddresses = db
+    .selectFrom('profiles as p')
+    .leftJoin('addresses as a', 'a.profile_id', 'p.id')
+    .select(['p.name', 'a.id as address_id', 'a.location'])
+    .where('p.id', '=', '')
+    .orderBy('a.seq')
+    .compile()
+
   /** withAddresses reads a profile's name and addresses in one query; undefined when it does not exist. */
   async function withAddresses(id: string): Promise<{ name: string; addresses: Address[] } | undefined> {
-    const rows = await db
-      .selectFrom('profiles as p')
-      .leftJoin('addresses as a', 'a.profile_id', 'p.id')
-      .select(['p.name', 'a.id as address_id', 'a.location'])
-      .where('p.id', '=', id)
-      .orderBy('a.seq')
-      .execute()
+    const query: typeof profileWithAddresses = { ...profileWithAddresses, parameters: [id] }
+    const { rows } = await db.executeQuery(query)
     const first = rows[0]
     if (first === undefined) return undefined
     const addresses: Address[] = []

@@ -5,7 +5,7 @@
  * client rebuilds the class from the code when there is one and from the
  * message otherwise: a caller cannot tell a local failure from a remote one.
  */
-import { DomainError } from '../../kit/errors.js'
+import { DomainError, errorTable } from '../../kit/errors.js'
 
 /** EmptyStringError is returned when an input string is empty (Go kit's ErrEmpty). */
 export class EmptyStringError extends DomainError {
@@ -18,21 +18,7 @@ export class EmptyStringError extends DomainError {
 /** ErrorCode is every code a stringsvc method may fail with; transports map each to a status. */
 export type ErrorCode = EmptyStringError['code']
 
-const byCode = {
+/** errors is stringsvc's one code ↔ class table: every transport and client rebuilds its errors through it. */
+export const errors = errorTable<ErrorCode>({
   EMPTY_STRING: EmptyStringError,
-} satisfies Record<ErrorCode, new () => DomainError>
-
-/** fromCode rebuilds a typed error from its wire code, so remote callers see the same class. */
-export function fromCode(code: string): DomainError | undefined {
-  const E = Object.hasOwn(byCode, code) ? byCode[code as ErrorCode] : undefined
-  return E && new E()
-}
-
-/** fromMessage rebuilds a typed error from Go kit's message-only wire form, for peers that send no code. */
-export function fromMessage(message: string): DomainError | undefined {
-  for (const E of Object.values(byCode)) {
-    const e = new E()
-    if (e.message === message) return e
-  }
-  return undefined
-}
+})

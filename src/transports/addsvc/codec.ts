@@ -4,13 +4,20 @@
  * decoder checks the shape the HTTP schemas enforce ({a, b}, integers within
  * ±(2^53-1) or strings, no other fields) and throws BadRequestError naming
  * the field, so every transport refuses the same inputs with the same words.
+ * Keys are first folded as Go's encoding/json matches them (kit/transport/
+ * json-keys.ts): Go kit's own client sends {"A": 1, "B": 2}.
  */
 import type * as addendpoint from '../../endpoints/addsvc/index.js'
 import { KitError } from '../../kit/errors.js'
+import { type Folder, keyFolder } from '../../kit/transport/json-keys.js'
 import { BadRequestError } from '../../kit/transport/wire.js'
 
-/** fieldsOf checks that body is an object with exactly the fields a and b, and returns them. */
-function fieldsOf(body: unknown, where: string): { a: unknown; b: unknown } {
+// Both requests are {a, b}: one folder serves them, and it is never undefined for a schema that names fields.
+const foldAB = keyFolder({ type: 'object', properties: { a: {}, b: {} } }) as Folder
+
+/** fieldsOf checks that body is an object with exactly the fields a and b (in any case, as Go matches them), and returns them. */
+function fieldsOf(raw: unknown, where: string): { a: unknown; b: unknown } {
+  const body = foldAB(raw, where)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError(`${where} must be an object {a, b}`)
   for (const key of Object.keys(body)) {
     if (key !== 'a' && key !== 'b') throw new BadRequestError(`${where} must not have property '${key}'`)

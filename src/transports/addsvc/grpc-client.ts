@@ -10,11 +10,11 @@ import type * as addendpoint from '../../endpoints/addsvc/index.js'
 import type { Tracer } from '../../kit/tracing.js'
 import * as kitgrpcc from '../../kit/transport/grpc-client.js'
 import * as addservice from '../../services/addsvc/index.js'
-import { type ConcatMessage, type ConcatReply, definition, int64, type SumMessage, type SumReply } from './grpc.js'
+import { type ConcatMessage, type ConcatReply, definition, int64, type SumMessage, type SumReply } from './pb.js'
 
 // Every domain code, so a Go kit server's bare message can be mapped back to its class.
 const codes = { TWO_ZEROES: true, INT_OVERFLOW: true, MAX_SIZE_EXCEEDED: true } as const satisfies Record<addservice.ErrorCode, true>
-const codeByMessage = new Map(Object.keys(codes).map((c) => [addservice.fromCode(c)?.message, c]))
+const codeByMessage = new Map(Object.keys(codes).map((c) => [addservice.errors.fromCode(c)?.message, c]))
 
 /** GrpcClient is Endpoints over one channel, which close releases. */
 export interface GrpcClient extends addendpoint.Endpoints {
@@ -27,7 +27,7 @@ export function grpcClient(target: string, opts: { readonly tracer?: Tracer } = 
   const channel = new Client(target, credentials.createInsecure())
   const common = {
     channel,
-    decodeError: addservice.fromCode,
+    decodeError: addservice.errors.fromCode,
     codeOfMessage: (m: string) => codeByMessage.get(m),
     ...(opts.tracer ? { tracer: opts.tracer } : {}),
   }

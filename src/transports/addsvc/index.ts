@@ -1,10 +1,12 @@
-/** @module addsvc's transports: HTTP, gRPC, JSON-RPC and NATS, server and client each, codecs only; clientFactory picks a client by URL scheme. */
-export { decodeConcatRequest, decodeSumRequest, httpRoutes, statusByCode } from './http.js'
+/** @module addsvc's transports: HTTP, gRPC, JSON-RPC, NATS and Thrift, server and client each, codecs only; clients picks a client by URL scheme. */
+export { httpRoutes, requests, statusByCode } from './http.js'
 export { httpClient } from './http-client.js'
-export { type ClientFactory, type ClientFactoryOptions, clientFactory, schemes } from './client.js'
-export { decodeGrpcConcatRequest, decodeGrpcSumRequest, type GrpcDeps, type GrpcService, grpcServer } from './grpc.js'
+export { type ClientFactory, type ClientOptions, clients, schemes } from './client.js'
+export { type GrpcDeps, type GrpcService, grpcServer } from './grpc.js'
 export { type GrpcClient, grpcClient } from './grpc-client.js'
-export { decodeJsonrpcConcatRequest, decodeJsonrpcSumRequest, type JsonrpcDeps, jsonrpcServer } from './jsonrpc.js'
+export { jsonrpcMethods } from './jsonrpc.js'
 export { type JsonrpcClientOptions, jsonrpcClient } from './jsonrpc-client.js'
-export { decodeNatsConcatRequest, decodeNatsSumRequest, type NatsDeps, natsHandlers, natsServer } from './nats.js'
+export { type NatsDeps, natsServer } from './nats.js'
 export { type NatsClientOptions, natsClient } from './nats-client.js'
+export { type ThriftDeps, thriftServer } from './thrift.js'
+export { type ThriftClient, thriftClient } from './thrift-client.js'

@@ -20,7 +20,7 @@ export interface JsonrpcClientOptions {
 export function jsonrpcClient(url: string, opts: JsonrpcClientOptions = {}): addendpoint.Endpoints {
   const common = {
     url: new URL(url),
-    decodeError: addservice.fromCode,
+    decodeError: addservice.errors.fromCode,
     ...(opts.tracer ? { tracer: opts.tracer } : {}),
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   }

@@ -12,38 +12,28 @@
  * Batches and notifications are served as the specification says (see
  * kit/transport/jsonrpc-server.ts).
  */
-import type { Server } from 'node:http'
 import type * as addendpoint from '../../endpoints/addsvc/index.js'
-import type { Logger } from '../../kit/log.js'
-import type { Tracer } from '../../kit/tracing.js'
 import * as kitjsonrpc from '../../kit/transport/jsonrpc-server.js'
 import { decodeConcatBody, decodeSumBody } from './codec.js'
 
 /** decodeJsonrpcSumRequest maps sum's params to a SumRequest, or throws naming the bad field. */
-export function decodeJsonrpcSumRequest(params: unknown): addendpoint.SumRequest {
+function decodeJsonrpcSumRequest(params: unknown): addendpoint.SumRequest {
   return decodeSumBody(params, 'params')
 }
 
 /** decodeJsonrpcConcatRequest maps concat's params to a ConcatRequest, or throws naming the bad field. */
-export function decodeJsonrpcConcatRequest(params: unknown): addendpoint.ConcatRequest {
+function decodeJsonrpcConcatRequest(params: unknown): addendpoint.ConcatRequest {
   return decodeConcatBody(params, 'params')
 }
 
-/** JsonrpcDeps are what the JSON-RPC listener needs besides the endpoints. */
-export interface JsonrpcDeps {
-  readonly log: Logger
-  readonly tracer: Tracer
-  /** bodyLimit caps a request body in bytes (BODY_LIMIT). */
-  readonly bodyLimit: number
-}
-
-/** jsonrpcServer returns a node:http server (not yet listening) serving sum and concat (Go kit's NewJSONRPCHandler). */
-export function jsonrpcServer(endpoints: addendpoint.Endpoints, deps: JsonrpcDeps): Server {
-  return kitjsonrpc.jsonrpcServer({
-    ...deps,
-    methods: {
-      sum: kitjsonrpc.method(endpoints.sum, decodeJsonrpcSumRequest),
-      concat: kitjsonrpc.method(endpoints.concat, decodeJsonrpcConcatRequest),
-    },
-  })
+/**
+ * jsonrpcMethods returns sum and concat as JSON-RPC methods (Go kit's
+ * NewJSONRPCHandler's EndpointCodecMap); main serves them, with every other
+ * service's, on the JSON-RPC listener. A method missing here fails typecheck.
+ */
+export function jsonrpcMethods(endpoints: addendpoint.Endpoints): kitjsonrpc.Methods<addendpoint.Endpoints> {
+  return {
+    sum: kitjsonrpc.method(endpoints.sum, decodeJsonrpcSumRequest),
+    concat: kitjsonrpc.method(endpoints.concat, decodeJsonrpcConcatRequest),
+  }
 }

@@ -24,7 +24,7 @@ export function natsClient(nc: NatsConnection | Promise<NatsConnection>, opts: N
   const prefix = opts.prefix ?? 'addsvc'
   const common = {
     nc,
-    decodeError: addservice.fromCode,
+    decodeError: addservice.errors.fromCode,
     ...(opts.tracer ? { tracer: opts.tracer } : {}),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
   }

@@ -11,28 +11,21 @@
  * A message that is not JSON, or lacks or mistypes a field, gets a 400 reply
  * naming what was wrong.
  */
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import type * as addendpoint from '../../endpoints/addsvc/index.js'
 import type { Logger } from '../../kit/log.js'
 import type { Tracer } from '../../kit/tracing.js'
 import * as kitnats from '../../kit/transport/nats-server.js'
-import type * as addservice from '../../services/addsvc/index.js'
 import { decodeConcatBody, decodeSumBody } from './codec.js'
-
-/** statusByCode maps every addsvc domain error to the status in Nats-Service-Error-Code (as HTTP: 400). */
-export const statusByCode = {
-  TWO_ZEROES: 400,
-  INT_OVERFLOW: 400,
-  MAX_SIZE_EXCEEDED: 400,
-} as const satisfies Record<addservice.ErrorCode, number>
+import { statusByCode } from './http.js'
 
 /** decodeNatsSumRequest maps a message body to a SumRequest, or throws naming the bad field. */
-export function decodeNatsSumRequest(body: unknown): addendpoint.SumRequest {
+function decodeNatsSumRequest(body: unknown): addendpoint.SumRequest {
   return decodeSumBody(body, 'message')
 }
 
 /** decodeNatsConcatRequest maps a message body to a ConcatRequest, or throws naming the bad field. */
-export function decodeNatsConcatRequest(body: unknown): addendpoint.ConcatRequest {
+function decodeNatsConcatRequest(body: unknown): addendpoint.ConcatRequest {
   return decodeConcatBody(body, 'message')
 }
 
@@ -44,17 +37,17 @@ export interface NatsDeps {
   readonly prefix?: string
 }
 
-/** natsHandlers returns the message handler of each subject (Go kit's NewNATSSubscriber per method). */
-export function natsHandlers(endpoints: addendpoint.Endpoints, deps: NatsDeps): Record<string, (msg: Msg) => void> {
+/**
+ * natsServer subscribes a handler per method (Go kit's NewNATSSubscriber) on
+ * <prefix>.<method>, in the prefix's queue group; drain the subscriptions to
+ * stop. The handler table has every method of Endpoints, or it fails typecheck.
+ */
+export function natsServer(nc: NatsConnection, endpoints: addendpoint.Endpoints, deps: NatsDeps): Subscription[] {
   const prefix = deps.prefix ?? 'addsvc'
   const opts = { log: deps.log, tracer: deps.tracer, statusByCode }
-  return {
-    [`${prefix}.sum`]: kitnats.handler(`nats ${prefix}.sum`, endpoints.sum, decodeNatsSumRequest, opts),
-    [`${prefix}.concat`]: kitnats.handler(`nats ${prefix}.concat`, endpoints.concat, decodeNatsConcatRequest, opts),
-  }
-}
-
-/** natsServer subscribes natsHandlers on nc in the prefix's queue group; drain the subscriptions to stop. */
-export function natsServer(nc: NatsConnection, endpoints: addendpoint.Endpoints, deps: NatsDeps): Subscription[] {
-  return kitnats.subscribe(nc, natsHandlers(endpoints, deps), deps.prefix ?? 'addsvc')
+  const handlers = {
+    sum: kitnats.handler(`nats ${prefix}.sum`, endpoints.sum, decodeNatsSumRequest, opts),
+    concat: kitnats.handler(`nats ${prefix}.concat`, endpoints.concat, decodeNatsConcatRequest, opts),
+  } satisfies kitnats.Handlers<addendpoint.Endpoints>
+  return kitnats.subscribe(nc, prefix, handlers)
 }

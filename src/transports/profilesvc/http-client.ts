@@ -5,14 +5,13 @@
  * Ids are percent-encoded into the path (Go kit's client QueryEscapes them).
  * Failures come back as the same classes the local Service throws.
  */
-import type { Dispatcher } from 'undici'
 import type * as profileendpoint from '../../endpoints/profilesvc/index.js'
 import * as kithttpc from '../../kit/transport/http-client.js'
 import * as profileservice from '../../services/profilesvc/index.js'
 
 /** httpClient returns Endpoints that call the profilesvc instance at baseUrl. */
-export function httpClient(baseUrl: string, dispatcher?: Dispatcher): profileendpoint.Endpoints {
-  const common = { decodeError: profileservice.fromCode, ...(dispatcher ? { dispatcher } : {}) } as const
+export function httpClient(baseUrl: string, opts: kithttpc.CommonOptions = {}): profileendpoint.Endpoints {
+  const common = { ...opts, decodeError: profileservice.errors.fromCode } as const
   const at = (path: string): URL => new URL(path, baseUrl)
   const profile = (id: string): URL => at(`/profiles/${encodeURIComponent(id)}`)
   const addresses = (id: string): URL => at(`/profiles/${encodeURIComponent(id)}/addresses/`)
@@ -20,14 +19,14 @@ export function httpClient(baseUrl: string, dispatcher?: Dispatcher): profileend
     at(`/profiles/${encodeURIComponent(id)}/addresses/${encodeURIComponent(addressId)}`)
   const noBody = (): undefined => undefined
   return {
-    postProfile: kithttpc.client({ ...common, method: 'POST', url: at('/profiles/'), encode: (req) => req.profile }),
-    getProfile: kithttpc.client({ ...common, method: 'GET', url: (req) => profile(req.id), encode: noBody }),
-    putProfile: kithttpc.client({ ...common, method: 'PUT', url: (req) => profile(req.id), encode: (req) => req.profile }),
-    patchProfile: kithttpc.client({ ...common, method: 'PATCH', url: (req) => profile(req.id), encode: (req) => req.profile }),
-    deleteProfile: kithttpc.client({ ...common, method: 'DELETE', url: (req) => profile(req.id), encode: noBody }),
-    getAddresses: kithttpc.client({ ...common, method: 'GET', url: (req) => addresses(req.profileId), encode: noBody }),
-    getAddress: kithttpc.client({ ...common, method: 'GET', url: (req) => address(req.profileId, req.addressId), encode: noBody }),
-    postAddress: kithttpc.client({ ...common, method: 'POST', url: (req) => addresses(req.profileId), encode: (req) => req.address }),
-    deleteAddress: kithttpc.client({ ...common, method: 'DELETE', url: (req) => address(req.profileId, req.addressId), encode: noBody }),
+    postProfile: kithttpc.client({ ...common, route: 'POST /profiles/', method: 'POST', url: at('/profiles/'), encode: (req) => req.profile }),
+    getProfile: kithttpc.client({ ...common, route: 'GET /profiles/{id}', method: 'GET', url: (req) => profile(req.id), encode: noBody }),
+    putProfile: kithttpc.client({ ...common, route: 'PUT /profiles/{id}', method: 'PUT', url: (req) => profile(req.id), encode: (req) => req.profile }),
+    patchProfile: kithttpc.client({ ...common, route: 'PATCH /profiles/{id}', method: 'PATCH', url: (req) => profile(req.id), encode: (req) => req.profile }),
+    deleteProfile: kithttpc.client({ ...common, route: 'DELETE /profiles/{id}', method: 'DELETE', url: (req) => profile(req.id), encode: noBody }),
+    getAddresses: kithttpc.client({ ...common, route: 'GET /profiles/{id}/addresses/', method: 'GET', url: (req) => addresses(req.profileId), encode: noBody }),
+    getAddress: kithttpc.client({ ...common, route: 'GET /profiles/{id}/addresses/{addressID}', method: 'GET', url: (req) => address(req.profileId, req.addressId), encode: noBody }),
+    postAddress: kithttpc.client({ ...common, route: 'POST /profiles/{id}/addresses/', method: 'POST', url: (req) => addresses(req.profileId), encode: (req) => req.address }),
+    deleteAddress: kithttpc.client({ ...common, route: 'DELETE /profiles/{id}/addresses/{addressID}', method: 'DELETE', url: (req) => address(req.profileId, req.addressId), encode: noBody }),
   }
 }

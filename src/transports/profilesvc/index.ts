@@ -1,15 +1,4 @@
-/** @module profilesvc's transports: the HTTP routes and the HTTP client, each codecs only. */
-export {
-  decodeDeleteAddressRequest,
-  decodeDeleteProfileRequest,
-  decodeGetAddressesRequest,
-  decodeGetAddressRequest,
-  decodeGetProfileRequest,
-  decodePatchProfileRequest,
-  decodePostAddressRequest,
-  decodePostProfileRequest,
-  decodePutProfileRequest,
-  httpRoutes,
-  statusByCode,
-} from './http.js'
+/** @module profilesvc's transports: the HTTP routes and the HTTP client, codecs only; clients picks a client by URL scheme. */
+export { httpRoutes, requests, statusByCode } from './http.js'
 export { httpClient } from './http-client.js'
+export { type ClientFactory, type ClientOptions, clients, schemes } from './client.js'

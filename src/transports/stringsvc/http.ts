@@ -12,9 +12,8 @@
  * clients expect it; the extra `code` is ignored by them and lets ours rebuild
  * the class. Everything else is encoded as in every other service.
  */
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import { type Static, Type } from 'typebox'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { type Static, type TSchema, Type } from 'typebox'
 import type * as stringendpoint from '../../endpoints/stringsvc/index.js'
 import { isDomainError } from '../../kit/errors.js'
 import type { Logger } from '../../kit/log.js'
@@ -43,18 +42,8 @@ const countSchema = {
   response: { 200: Type.Object({ v: Type.Integer() }), 400: Failure },
 }
 
-/** decodeUppercaseRequest maps a validated HTTP body to an UppercaseRequest. */
-export function decodeUppercaseRequest(request: FastifyRequest<{ Body: Static<typeof StringBody> }>): stringendpoint.UppercaseRequest {
-  return { s: request.body.s }
-}
-
-/** decodeCountRequest maps a validated HTTP body to a CountRequest. */
-export function decodeCountRequest(request: FastifyRequest<{ Body: Static<typeof StringBody> }>): stringendpoint.CountRequest {
-  return { s: request.body.s }
-}
-
 /** errorEncoder writes a domain error Go kit's way, `{"v": "", "err": message}` with its status, and anything else as the kit does. */
-export function errorEncoder(log: Logger) {
+function errorEncoder(log: Logger) {
   const encode = kithttp.errorEncoder(statusByCode, log)
   return function encodeError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
     if (!isDomainError(err)) return encode(err, request, reply)
@@ -63,12 +52,29 @@ export function errorEncoder(log: Logger) {
   }
 }
 
+/** routes binds every stringsvc endpoint to its route, on GET and POST (Go kit serves both); a method missing here fails typecheck. */
+const routes = {
+  uppercase: {
+    method: ['GET', 'POST'],
+    url: '/uppercase',
+    schema: uppercaseSchema,
+    decode: (request: FastifyRequest<{ Body: Static<typeof StringBody> }>) => ({ s: request.body.s }),
+  },
+  count: {
+    method: ['GET', 'POST'],
+    url: '/count',
+    schema: countSchema,
+    decode: (request: FastifyRequest<{ Body: Static<typeof StringBody> }>) => ({ s: request.body.s }),
+  },
+} satisfies kithttp.Routes<stringendpoint.Endpoints>
+
+/** requests lists each endpoint request's fields in order, with their schemas, for requests built by hand (src/cli.ts); here the body is the request. */
+export const requests = {
+  uppercase: StringBody.properties,
+  count: StringBody.properties,
+} satisfies Record<keyof stringendpoint.Endpoints, Readonly<Record<string, TSchema>>>
+
 /** httpRoutes returns a fastify plugin serving endpoints at /uppercase and /count, on GET and POST. */
-export function httpRoutes(endpoints: stringendpoint.Endpoints, log: Logger): FastifyPluginAsyncTypebox {
-  return async function stringsvcHttp(app) {
-    app.setErrorHandler(errorEncoder(log))
-    const methods = ['GET', 'POST']
-    app.route({ method: methods, url: '/uppercase', exposeHeadRoute: false, schema: uppercaseSchema, handler: kithttp.handler(endpoints.uppercase, decodeUppercaseRequest) })
-    app.route({ method: methods, url: '/count', exposeHeadRoute: false, schema: countSchema, handler: kithttp.handler(endpoints.count, decodeCountRequest) })
-  }
+export function httpRoutes(endpoints: stringendpoint.Endpoints, log: Logger): FastifyPluginAsync {
+  return kithttp.plugin('stringsvc', routes, endpoints, { statusByCode, log, errorEncoder: errorEncoder(log) })
 }

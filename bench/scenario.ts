@@ -1,0 +1,101 @@
+/**
+ * What a benchmark scenario is: it starts its servers once, then measures
+ * one round at a time (run.ts interleaves nothing across scenarios, but
+ * inside a round every side is measured back to back, alternating), and
+ * turns each round into one sample per figure. A figure is a ratio (or a
+ * time, or a size) computed inside its round, so a slow moment of the
+ * machine hits both sides of it alike.
+ */
+import type { LoadOptions, Result } from './load.js'
+
+/** Figure is one line of the final table: what is compared, in what unit, and the issue's target. */
+export interface Figure {
+  readonly name: string
+  /** unit of the value: "×" for a ratio, "s", "MB". */
+  readonly unit: string
+  readonly target?: { readonly op: '≥' | '≤'; readonly value: number }
+}
+
+/** Sample is a figure's value in one round, with the measured sides it was computed from. */
+export interface Sample {
+  readonly value: number
+  /** sides are the measurements behind value, e.g. each side's req/s, in sidesUnit. */
+  readonly sides: Readonly<Record<string, number>>
+  readonly sidesUnit: string
+  /**
+   * byCpu is a throughput ratio's counterpart from the servers' CPU per call
+   * (b's over a's): equal to it when both saturate their core, and far less
+   * moved by other processes taking that core away for a while.
+   */
+  readonly byCpu?: number
+  readonly errors: number
+}
+
+/** Started is a running scenario. */
+export interface Started {
+  readonly figures: readonly Figure[]
+  /** round measures every side once and returns one sample per figure, in order. */
+  round(r: number, o: LoadOptions): Promise<readonly Sample[]>
+  stop(): Promise<void>
+}
+
+/** Scenario is one benchmark topic; bench/run.ts starts each in turn. */
+export interface Scenario {
+  readonly name: string
+  start(): Promise<Started>
+}
+
+/** Add registers a starting server (or any stoppable) so that the scenario's stop() stops it. */
+export type Add = <S extends { stop(): Promise<void> }>(starting: Promise<S>) => Promise<S>
+
+/**
+ * started builds a Started whose stop() stops everything add() was given, last first; if
+ * building fails half-way, what had started is stopped before the error
+ * goes on, so a failed scenario leaves no process behind.
+ */
+export async function started(build: (add: Add) => Promise<Omit<Started, 'stop'>>): Promise<Started> {
+  const starting: Promise<{ stop(): Promise<void> }>[] = []
+  const add: Add = (s) => (starting.push(s), s)
+  const stop = async (): Promise<void> => {
+    const all = await Promise.allSettled(starting)
+    for (const s of all.reverse()) if (s.status === 'fulfilled') await s.value.stop()
+  }
+  try {
+    return { ...(await build(add)), stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** throughput is a's req/s over b's, with both as the sides. */
+export function throughput(a: readonly [string, Result], b: readonly [string, Result]): Sample {
+  const sides = { [a[0]]: a[1].rps, [b[0]]: b[1].rps }
+  return { value: a[1].rps / b[1].rps, sides, sidesUnit: 'req/s', byCpu: b[1].cpuUs / a[1].cpuUs, errors: a[1].errors + b[1].errors }
+}
+
+/** cpuPerCall is a's server CPU per call over b's, with both as the sides. */
+export function cpuPerCall(a: readonly [string, Result], b: readonly [string, Result]): Sample {
+  return { value: a[1].cpuUs / b[1].cpuUs, sides: { [a[0]]: a[1].cpuUs, [b[0]]: b[1].cpuUs }, sidesUnit: 'µs CPU/call', errors: a[1].errors + b[1].errors }
+}
+
+/**
+ * sameAnswer checks that two servers answer one request alike (status and
+ * body), so a baseline cannot be faster by doing less.
+ */
+export async function sameAnswer(urls: readonly string[], init: RequestInit = {}): Promise<void> {
+  const answers = await Promise.all(
+    urls.map(async (u) => {
+      const res = await fetch(u, init)
+      return `${res.status} ${await res.text()}`
+    }),
+  )
+  for (const [i, a] of answers.entries()) {
+    if (a !== answers[0]) throw new Error(`${urls[i]} answered ${a}, but ${urls[0]} answered ${answers[0]}`)
+  }
+}
+
+/** post is the RequestInit of a JSON POST. */
+export function post(body: string): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/json' }, body }
+}
