@@ -23,7 +23,7 @@ import { connect as connectNats, type NatsConnection, type Subscription } from '
 import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import { Agent } from 'undici'
+import type { Dispatcher } from 'undici'
 
 import { type Config, ConfigError, parseConfig, type ServiceConfig, type ServiceName } from './config.js'
 import * as kitauth from './kit/auth/index.js'
@@ -44,6 +44,7 @@ import type { ClientFactory } from './kit/transport/clients.js'
 import * as kitgrpc from './kit/transport/grpc-server.js'
 //#endregion grpc imports
 import { drain, httpApp } from './kit/transport/http-app.js'
+import { undici } from './kit/transport/undici.js'
 //#region jsonrpc imports
 import * as kitjsonrpc from './kit/transport/jsonrpc-server.js'
 //#endregion jsonrpc imports
@@ -175,9 +176,14 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   // method. Calls that may have reached an instance are retried only for the
   // methods the registry calls idempotent. The policy is the consumer's, chosen here.
   // With CLIENT_*_FILE, https:// instances are verified against CLIENT_CA_FILE and shown our certificate (mutual TLS).
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 128, ...(config.clientTls && { connect: config.clientTls }) })
-  group.resource('http client pool', () => dispatcher.close())
-  const clientOptions = { tracer, dispatcher }
+  // The pool (and undici with it) is made for the first remote service: a monolith never loads it.
+  let pool: Promise<{ readonly tracer: kittracing.Tracer; readonly dispatcher: Dispatcher }> | undefined
+  const clientOptions = () =>
+    (pool ??= undici().then(({ Agent }) => {
+      const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 128, ...(config.clientTls && { connect: config.clientTls }) })
+      group.resource('http client pool', () => dispatcher.close())
+      return { tracer, dispatcher }
+    }))
   const breaker = (name: string, instance: string, method: string, until: AbortSignal): mw.BreakerOptions => ({
     name: `${name}.${method}@${instance}`,
     resetTimeoutMs: 2_000,
@@ -258,7 +264,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
         ints: metrics.counter({ name: named('addsvc_integers_summed_total'), help: 'Total count of integers summed via the Sum method.' }),
         chars: metrics.counter({ name: named('addsvc_characters_concatenated_total'), help: 'Total count of characters (UTF-8 bytes) concatenated via the Concat method.' }),
       })
-    : addsvc.remote && addendpoint.toService(await remote('addsvc', addsvc.remote, addtransport.clients(clientOptions)))
+    : addsvc.remote && addendpoint.toService(await remote('addsvc', addsvc.remote, addtransport.clients(await clientOptions())))
   if (adds && addsvc.published) {
     const endpoints = addendpoint.make(adds, endpointDeps(addsvc))
     await app.register(addtransport.httpRoutes(endpoints, log))
@@ -278,13 +284,14 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   // outside a breaker; Count stays local.
   const stringsvc = config.services.stringsvc
   const peers = stringsvc.lists.proxy ?? []
+  const proxied = peers.length === 0 ? {} : await clientOptions()
   const strings: stringservice.Service | undefined = stringsvc.hosted
     ? stringservice.make(
         peers.length === 0
           ? {}
           : {
               proxy: stringendpoint.toUppercase(
-                (await remote('stringsvc', peers, Object.assign((u: string) => stringtransport.proxyClient(u, clientOptions), { schemes: ['http:'], close: async () => {} }), {
+                (await remote('stringsvc', peers, Object.assign((u: string) => stringtransport.proxyClient(u, proxied), { schemes: ['http:'], close: async () => {} }), {
                   name: 'stringsvc-proxy',
                   timeoutMs: 250,
                   perInstance: (peer, method, dropped) => chain(mw.rateLimit(mw.tokenBucket(100)), mw.circuitBreaker(breaker('stringsvc-proxy', peer, method, dropped))),
@@ -292,7 +299,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
               ),
             },
       )
-    : stringsvc.remote && stringendpoint.toService(await remote('stringsvc', stringsvc.remote, stringtransport.clients(clientOptions)))
+    : stringsvc.remote && stringendpoint.toService(await remote('stringsvc', stringsvc.remote, stringtransport.clients(await clientOptions())))
   if (strings && stringsvc.published) {
     await app.register(stringtransport.httpRoutes(stringendpoint.make(strings, endpointDeps(stringsvc)), log))
   }
@@ -326,7 +333,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
       }),
     })
   } else if (profilesvc.remote) {
-    profiles = profileendpoint.toService(await remote('profilesvc', profilesvc.remote, profiletransport.clients(clientOptions)))
+    profiles = profileendpoint.toService(await remote('profilesvc', profilesvc.remote, profiletransport.clients(await clientOptions())))
   }
   if (profiles && profilesvc.published) {
     // The example policy: with authentication configured, writes need a credential and reads stay open.

@@ -54,7 +54,7 @@ import * as ${s.transport} from './transports/${s.name}/index.js'`,
     ? ${s.service}.make({
         inputs: metrics.counter({ name: named('${s.name}_input_bytes_total'), help: 'Total UTF-8 bytes given to ${s.name} methods, by method.', labelNames: ['method'] }),${passed.length > 0 ? `\n        ${passed.slice(2)},` : ''}
       })
-    : ${s.name}.remote && ${s.endpoint}.toService(await remote('${s.name}', ${s.name}.remote, ${s.transport}.clients(clientOptions)))
+    : ${s.name}.remote && ${s.endpoint}.toService(await remote('${s.name}', ${s.name}.remote, ${s.transport}.clients(await clientOptions())))
   if (${s.base}s && ${s.name}.published) {
     const endpoints = ${s.endpoint}.make(${s.base}s, endpointDeps(${s.name}))
     await app.register(${s.transport}.httpRoutes(endpoints, log))

@@ -10,12 +10,13 @@
  * balancing, retries and breakers are the consumer's choice (see kit/lb).
  * Connections are pooled and kept alive by undici.
  */
-import { type Dispatcher, getGlobalDispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { cancellationOf, type Context, remaining } from '../context.js'
 import type { Endpoint } from '../endpoint.js'
 import { fromAbort, KitError, UnavailableError } from '../errors.js'
 import { nop, type Tracer } from '../tracing.js'
 import { authorizationHeader, type DecodeError, rebuildError, requestIdHeader, timeoutHeader, traceparentHeader } from './wire.js'
+import { undici } from './undici.js'
 
 /** CommonOptions are the collaborators every method of one remote instance shares. */
 export interface CommonOptions {
@@ -67,7 +68,7 @@ export function client<Req, Res>(opts: ClientOptions<Req, Res>): Endpoint<Req, R
     const { origin, path } = target(req)
     let res: Dispatcher.ResponseData
     try {
-      res = await (dispatcher ?? getGlobalDispatcher()).request({
+      res = await (dispatcher ?? (await undici()).getGlobalDispatcher()).request({
         origin,
         path,
         method: opts.method,

@@ -7,13 +7,14 @@
  * specification's protocol codes become BAD_REQUEST or UPSTREAM_ERROR.
  * Codecs only: balancing, retries and breakers are the consumer's choice.
  */
-import { type Dispatcher, getGlobalDispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { cancellationOf, type Context, remaining } from '../context.js'
 import type { Endpoint } from '../endpoint.js'
 import { fromAbort, KitError, UnavailableError } from '../errors.js'
 import { nop, type Tracer } from '../tracing.js'
 import { timeoutHeader } from './wire.js'
 import { ErrorCodes, type RpcError } from './jsonrpc-wire.js'
+import { undici } from './undici.js'
 import { authorizationHeader, type DecodeError, rebuildError, requestIdHeader, traceparentHeader } from './wire.js'
 
 /** ClientOptions describe one remote JSON-RPC method. */
@@ -52,7 +53,7 @@ export function client<Req, Res>(opts: ClientOptions<Req, Res>): Endpoint<Req, R
     const body = JSON.stringify({ jsonrpc: '2.0', method: opts.method, params: encode(req), id })
     let res: Dispatcher.ResponseData
     try {
-      res = await (opts.dispatcher ?? getGlobalDispatcher()).request({ origin, path, method: 'POST', headers, body, signal: cancel })
+      res = await (opts.dispatcher ?? (await undici()).getGlobalDispatcher()).request({ origin, path, method: 'POST', headers, body, signal: cancel })
     } catch (err) {
       if (cancel.aborted) throw fromAbort(cancel)
       throw new UnavailableError(`${opts.url.origin} unreachable: ${(err as Error).message}`, { cause: err })
