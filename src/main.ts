@@ -95,11 +95,10 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   //#region sql
   // The hosted services that keep data share one database, each in a schema of its own.
   let opening: Promise<kitsql.Database> | undefined
-  /** database opens the shared database once (closed last, after every listener); a failure is reported where a stanza awaits it. */
+  /** database opens the shared database once (closed last, after every listener); each stanza that keeps data awaits the same one. */
   const database = (): Promise<kitsql.Database> => {
     if (opening === undefined) {
       const db = kitsql.open({ url: config.databaseUrl, dataDir: config.dataDir, ...config.database, log })
-      db.catch(() => {})
       group.resource('database', () => db.then((d) => d.close(), () => {}))
       opening = db
     }
