@@ -109,6 +109,10 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   // process.nextTick of the process gets slower (4 % of its CPU, a tenth of
   // POST /sum's throughput); loaded first, it costs nothing per request.
   if ((Object.keys(known) as ServiceName[]).some((name) => known[name].database && config.services[name].hosted)) await database()
+  // Their endpoint spans are also made OpenTelemetry's ambient context, so that
+  // pg's instrumentation puts each query below the call that ran it
+  // (kit/tracing's ambient option; the other services' spans are linked through Context alone).
+  const sqlTracer = config.tracing ? kittracing.otel('tskit', { followsParent: config.tracesFollowParent, ambient: true }) : kittracing.nop()
   //#endregion sql
 
   // Metrics go to an explicit registry, never prom-client's global default.
@@ -340,7 +344,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   if (profiles && profilesvc.published) {
     // The example policy: with authentication configured, writes need a credential and reads stay open.
     const writes = protect(['postProfile', 'putProfile', 'patchProfile', 'deleteProfile', 'postAddress', 'deleteAddress'] as const)
-    const endpoints = profileendpoint.make(profiles, { ...endpointDeps(profilesvc), auth: writes.auth })
+    const endpoints = profileendpoint.make(profiles, { ...endpointDeps(profilesvc), ...(profilesvc.hosted && { tracer: sqlTracer }), auth: writes.auth })
     await app.register(profiletransport.httpRoutes(endpoints, log, writes.security))
   }
   //#endregion profilesvc

@@ -24,8 +24,9 @@ import { telemetrySettings } from './config.js'
 const settings = telemetrySettings()
 
 if (settings.enabled) {
-  const [{ NodeSDK, tracing }, { HttpInstrumentation }, { UndiciInstrumentation }, { PgInstrumentation }] = await Promise.all([
+  const [{ NodeSDK, tracing }, { LazyContextManager }, { HttpInstrumentation }, { UndiciInstrumentation }, { PgInstrumentation }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
+    import('./kit/otel-context.js'),
     import('@opentelemetry/instrumentation-http'),
     import('@opentelemetry/instrumentation-undici'),
     import('@opentelemetry/instrumentation-pg'),
@@ -38,6 +39,10 @@ if (settings.enabled) {
         : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter()
   const sdk = new NodeSDK({
     traceExporter,
+    // The SDK's AsyncLocalStorage manager, entered only when a span is made
+    // ambient (kit/otel-context): on Node 20 and 22 entering it costs every
+    // promise of the process, and the kit links its spans through Context.
+    contextManager: new LazyContextManager(),
     // OpenTelemetry logs stay off unless OTEL_LOGS_EXPORTER asks: pino writes ours.
     ...(settings.logsExporter ? {} : { logRecordProcessors: [] }),
     // So do its metrics, unless OTEL_METRICS_EXPORTER asks: ours are on the admin port. The SDK's
@@ -49,12 +54,16 @@ if (settings.enabled) {
       // request itself (kit/tracing's httpServerSpan), where this
       // instrumentation would bind every request's emitters into its ambient
       // context, about 17 µs a request, sampled or not.
-      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+      // Every instrumentation records only below a span of ours: an outgoing
+      // call or a query with no ambient parent (an unsampled request, a
+      // migration, the exporter's own POST) would otherwise start a trace
+      // of its own.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true, requireParentforOutgoingSpans: true }),
       // Our kit clients send their own traceparent (their client span): skip
       // those requests, or the server would get two traceparent headers. The
       // metrics pushes (user-agent tskit-metrics) are telemetry, not work.
-      new UndiciInstrumentation({ ignoreRequestHook: (req) => hasTraceparent(req.headers) || isMetricsPush(req.headers) }),
-      new PgInstrumentation(),
+      new UndiciInstrumentation({ requireParentforSpans: true, ignoreRequestHook: (req) => hasTraceparent(req.headers) || isMetricsPush(req.headers) }),
+      new PgInstrumentation({ requireParentSpan: true }),
       // Request and handler spans only: a span per fastify hook (ours are
       // trivial) would multiply the spans of every request.
     ],

@@ -4,8 +4,11 @@
  * OpenTelemetry API (which records nothing until an SDK is registered, see
  * src/telemetry.ts) and `nop()` costs nothing. The trace context travels in
  * Context.trace as a W3C traceparent, so business code never reads
- * OpenTelemetry's ambient context; only this file does, so that third-party
- * instrumentation (pg, undici) still sees the active span as its parent.
+ * OpenTelemetry's ambient context. A tracer made with `ambient` also makes
+ * each recording span OpenTelemetry's active context, so that third-party
+ * instrumentation below it (pg) sees it as its parent; only the services
+ * whose code calls such libraries get one, because entering that context
+ * costs every promise of the process on Node 20 and 22 (kit/otel-context).
  */
 import {
   context as otelContext,
@@ -81,6 +84,13 @@ export interface OtelOptions {
    * and passes the caller's traceparent on, "not sampled" included.
    */
   readonly followsParent?: boolean
+  /**
+   * ambient makes each recording span OpenTelemetry's active context while
+   * its call runs, for instrumented libraries called below it (pg); without
+   * it spans are linked through Context.trace alone, which costs nothing
+   * beyond the span.
+   */
+  readonly ambient?: boolean
 }
 
 /** sampled reads the sampled flag of a validated traceparent: the low bit of its last hex digit. */
@@ -92,9 +102,10 @@ function sampled(traceparent: string): boolean {
 export function otel(scope = 'tskit', opts: OtelOptions = {}): Tracer {
   const tracer = trace.getTracer(scope)
   const followsParent = opts.followsParent === true
+  const ambient = opts.ambient === true
   return {
     enabled: true,
-    run(ctx, name, kind, fn) {
+    run<T>(ctx: Context, name: string, kind: Kind, fn: (ctx: Context) => Promise<T>): Promise<T> {
       // Under a parent-based sampler, nothing below an unsampled span is recorded: no span to start.
       if (followsParent && ctx.trace !== undefined && !sampled(ctx.trace)) return fn(ctx)
       const parent = parentOf(ctx)
@@ -102,12 +113,11 @@ export function otel(scope = 'tskit', opts: OtelOptions = {}): Tracer {
       const sc = span.spanContext()
       const traceparent = `00-${sc.traceId}-${sc.spanId}-0${sc.traceFlags & 1}`
       // An unsampled span records nothing: the call goes on with its
-      // traceparent (so the "not sampled" decision reaches remote calls) but
-      // without entering OpenTelemetry's ambient context, the costly part.
-      // Instrumentations inside still see the request's unsampled parent.
+      // traceparent (so the "not sampled" decision reaches remote calls), and
+      // nothing becomes ambient, so instrumented libraries below record nothing
+      // either (src/telemetry.ts has them require a parent).
       if (!span.isRecording()) return fn(derive(ctx, { trace: traceparent }))
-      const active = trace.setSpan(parent, span)
-      return otelContext.with(active, async () => {
+      const call = async (): Promise<T> => {
         try {
           return await fn(derive(ctx, { trace: traceparent }))
         } catch (err) {
@@ -120,7 +130,8 @@ export function otel(scope = 'tskit', opts: OtelOptions = {}): Tracer {
         } finally {
           span.end()
         }
-      })
+      }
+      return ambient ? otelContext.with(trace.setSpan(parent, span), call) : call()
     },
   }
 }

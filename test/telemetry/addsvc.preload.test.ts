@@ -116,4 +116,14 @@ describe('telemetry preload', () => {
     }
     await expectTraced(tp, `nats ${prefix}.sum`)
   })
+
+  it('never traces its own exports: no CLIENT span reaches the collector from a process that calls nothing remote', async () => {
+    // Every test above waited for a batch, so several POSTs to the collector
+    // have been made by now; give a few more a chance (batches every 100 ms).
+    const tp = traceparent()
+    await fetch(`${main.url}/sum`, { method: 'POST', headers: { 'content-type': 'application/json', traceparent: tp.header }, body: JSON.stringify({ a: 2, b: 2 }) })
+    await expectTraced(tp, 'POST /sum')
+    await new Promise((r) => setTimeout(r, 500))
+    expect(otlp.spans.filter((s) => s.kind === 3)).toEqual([])
+  })
 })

@@ -136,7 +136,7 @@ describe('zipkin exporter (OTEL_TRACES_EXPORTER=zipkin)', () => {
 })
 
 describe('zipkin exporter and kit/metrics pushes', () => {
-  it('does not trace a metrics push (user-agent tskit-metrics), but does trace an ordinary fetch', async () => {
+  it('below an ambient span: does not trace a metrics push (user-agent tskit-metrics), but does trace an ordinary fetch, as its child', async () => {
     const receiver = await zipkin()
     const target = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()))
     target.listen(0, '127.0.0.1')
@@ -146,19 +146,27 @@ describe('zipkin exporter and kit/metrics pushes', () => {
     const code = `
       import { influx } from './src/kit/metrics/influx.ts'
       import { nop } from './src/kit/log.ts'
+      import { background } from './src/kit/context.ts'
       import * as kittracing from './src/kit/tracing.ts'
       const p = influx({ url: 'http://127.0.0.1:${port}', db: 'tskit', intervalMs: 60000, timeoutMs: 2000, log: nop() })
       p.counter({ name: 'tskit_push_total', help: 'push' }).add(1)
-      await p.close()
-      await fetch('http://127.0.0.1:${port}/ordinary', { method: 'POST', body: 'x' })
+      // Outside any span, a fetch starts no trace of its own.
+      await fetch('http://127.0.0.1:${port}/orphan', { method: 'POST', body: 'x' })
+      await kittracing.otel('push-test', { ambient: true }).run(background(), 'job', 'internal', async () => {
+        await p.close()
+        await fetch('http://127.0.0.1:${port}/ordinary', { method: 'POST', body: 'x' })
+      })
       await kittracing.flush()`
     try {
       await promisify(execFile)(process.execPath, ['--import', 'tsx', '--import', './src/telemetry.ts', '--input-type=module', '-e', code], {
         cwd: root,
         env: { ...process.env, OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'tskit-push-test' },
       })
+      const job = await waitFor(receiver.spans, (all) => all.find((s) => s.name === 'job'))
       const client = await waitFor(receiver.spans, (all) => all.find((s) => s.kind === 'CLIENT'))
       expect(client.tags['url.full'] ?? client.tags['http.url']).toBe(`http://127.0.0.1:${port}/ordinary`)
+      expect(client.traceId).toBe(job.traceId)
+      expect(client.parentId).toBe(job.id)
       expect(receiver.spans.filter((s) => s.kind === 'CLIENT')).toHaveLength(1)
     } finally {
       target.close()
