@@ -14,9 +14,6 @@
 
 import { hostname } from 'node:os'
 import { pathToFileURL } from 'node:url'
-//#region grpc imports
-import * as grpc from '@grpc/grpc-js'
-//#endregion grpc imports
 //#region nats imports
 import { connect as connectNats, type NatsConnection, type Subscription } from '@nats-io/transport-node'
 //#endregion nats imports
@@ -364,7 +361,7 @@ export async function build(config: Config, log: kitlog.Logger): Promise<Graph> 
   //#endregion nats
   //#region grpc
   if (grpcServices.length > 0) {
-    const server = new grpc.Server()
+    const server = kitgrpc.server()
     for (const s of grpcServices) server.addService(s.definition, s.implementation)
     group.listener('grpc', () => kitgrpc.listen(server, config.host, config.grpcPort), () => kitgrpc.shutdown(server, config.shutdownTimeoutMs))
   }

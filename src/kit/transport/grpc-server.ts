@@ -12,8 +12,7 @@
  * 504 → DEADLINE_EXCEEDED…) and whose `x-error-code`
  * metadata keeps our stable code, so clients rebuild the same error class.
  */
-import {
-  type ServiceDefinition, Metadata, type Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js'
+import { type ServiceDefinition, Metadata, Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js'
 import { type Context, RequestContext } from '../context.js'
 import { withDeadline } from '../deadline.js'
 import type { Endpoint } from '../endpoint.js'
@@ -48,10 +47,19 @@ export function contextFrom(call: ServerUnaryCall<unknown, unknown>): Context {
   )
 }
 
+// Each connection's peer string is parsed once, not once per call; the cache
+// is dropped whole when it fills, which bounds it without bookkeeping.
+const hosts = new Map<string, string>()
+
 /** hostOf drops the port from a gRPC peer ("127.0.0.1:5432", "[::1]:5432"), so one client is one peer. */
 function hostOf(peer: string): string {
-  const m = /^(?:ipv[46]:)?\[?([^\]]*?)\]?:\d+$/.exec(peer)
-  return m?.[1] ?? peer
+  let host = hosts.get(peer)
+  if (host === undefined) {
+    host = /^(?:ipv[46]:)?\[?([^\]]*?)\]?:\d+$/.exec(peer)?.[1] ?? peer
+    if (hosts.size >= 4096) hosts.clear()
+    hosts.set(peer, host)
+  }
+  return host
 }
 
 /** UnaryCodec maps protobuf messages (as proto-loader gives them) to and from endpoint types. */
@@ -130,6 +138,15 @@ export function unary<Req, Res, PbReq, PbRes>(
       },
     )
   }
+}
+
+/**
+ * server returns the grpc-js Server every listener of ours uses: channelz
+ * (grpc-js's introspection, on by default) off, since nothing here serves
+ * its API and it tracks every call and session (about 4 % of a call's CPU).
+ */
+export function server(): Server {
+  return new Server({ 'grpc.enable_channelz': 0 })
 }
 
 /** listen binds server on host:port (0 picks a free port) and resolves with the bound port. */
