@@ -13,6 +13,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY scripts/bundle.ts ./scripts/
 RUN npm run build
 
 # --- runtime: production dependencies and the compiled output only -----------
@@ -35,4 +36,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ADMIN_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM itself; main drains in-flight requests on it.
 # The telemetry preload (as npm start has it) imports nothing unless an OTEL_* exporter is set.
-CMD ["node", "--import", "./dist/src/telemetry.js", "dist/src/main.js"]
+CMD ["node", "--import", "./dist/src/telemetry.js", "dist/main.js"]

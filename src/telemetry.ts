@@ -8,7 +8,7 @@
  * spans per request halved a traced server's throughput).
  * It is a preload:
  *
- *   node --import ./dist/src/telemetry.js dist/src/main.js
+ *   node --import ./dist/src/telemetry.js dist/main.js
  *
  * because instrumentations patch modules as they load, and one loaded first
  * is silently missed (see PACKAGES.md §3.5). With no exporter configured the

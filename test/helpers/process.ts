@@ -43,12 +43,13 @@ export interface Running {
  * spawnMain starts one process with env (PORT and ADMIN_PORT are chosen here
  * unless given) and resolves when /readyz answers 200, or rejects after
  * timeoutMs with the process's output. preload lists modules imported before
- * main (node --import), e.g. ./src/telemetry.ts.
+ * main (node --import), e.g. ./src/telemetry.ts; argv, when given, is the
+ * whole node command line instead (the build's, as npm start runs it).
  */
-export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000, preload: readonly string[] = []): Promise<Running> {
+export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000, preload: readonly string[] = [], argv?: readonly string[]): Promise<Running> {
   const port = Number(env.PORT ?? (await freePort()))
   const adminPort = Number(env.ADMIN_PORT ?? (await freePort()))
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/main.ts'], {
+  const child = spawn(process.execPath, argv ?? ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/main.ts'], {
     cwd: root,
     // gRPC, JSON-RPC and Thrift listeners get kernel-chosen ports unless a test names them, so parallel processes never collide.
     env: { ...inherited(), LOG_LEVEL: 'warn', HOST: '127.0.0.1', GRPC_PORT: '0', JSONRPC_PORT: '0', THRIFT_PORT: '0', ...env, PORT: String(port), ADMIN_PORT: String(adminPort) },
