@@ -5,10 +5,13 @@
 // Inside a round every side is measured back to back (the order reversed on
 // odd rounds) and the figure is computed there, so a slow moment hits both.
 // Load shape from the environment: BENCH_CONNECTIONS (50), BENCH_DURATION
-// (8 s per measurement), BENCH_WARMUP (2 s before each; 5 s in the first
-// round), BENCH_ROUNDS (3), BENCH_SOAK (10 s, the RSS scenario); BENCH_PIN=0
+// (5 s per measurement), BENCH_WARMUP (1 s before each; 5 s in the first
+// round), BENCH_ROUNDS (5), BENCH_SOAK (10 s, the RSS scenario); BENCH_PIN=0
 // unpins, BENCH_NODE_FLAGS adds flags to every server's node. The machine
 // should otherwise be idle: the load average is printed with each scenario.
+// Five rounds of 5 s rather than three of 8 s: this shared machine's speed
+// drifts by a tenth within seconds, so shorter back-to-back measurements
+// differ less, and a median of five ratios is moved less by one slow moment.
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -19,10 +22,10 @@ import type { Figure, Sample, Scenario } from './scenario.js'
 
 const opts: LoadOptions = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
-  durationS: Number(process.env.BENCH_DURATION ?? 8),
-  warmupS: Number(process.env.BENCH_WARMUP ?? 2),
+  durationS: Number(process.env.BENCH_DURATION ?? 5),
+  warmupS: Number(process.env.BENCH_WARMUP ?? 1),
 }
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5))
 const only = process.argv.slice(2)
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ')
 const median = (xs: readonly number[]): number => {

@@ -36,7 +36,14 @@ export class LazyContextManager extends AsyncLocalStorageContextManager {
   override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
     if (this.#live || !suppressesOnly(context)) {
       this.#live = true
-      return super.with(context, fn, thisArg, ...args)
+      // Inside a suppress-only callback still running, the storage holds the context from here on.
+      const outer = this.#current
+      this.#current = undefined
+      try {
+        return super.with(context, fn, thisArg, ...args)
+      } finally {
+        this.#current = outer
+      }
     }
     const previous = this.#current
     this.#current = context

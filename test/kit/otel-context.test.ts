@@ -58,11 +58,12 @@ describe('LazyContextManager', () => {
     const m = install()
     const seen = await context.with(suppressTracing(ROOT_CONTEXT), () =>
       context.with(trace.setSpanContext(context.active(), spanContext), async () => {
+        const before = { span: trace.getSpanContext(context.active())?.spanId, suppressed: isTracingSuppressed(context.active()) }
         await sleep(1)
-        return { span: trace.getSpanContext(context.active())?.spanId, suppressed: isTracingSuppressed(context.active()) }
+        return { before, after: { span: trace.getSpanContext(context.active())?.spanId, suppressed: isTracingSuppressed(context.active()) } }
       }),
     )
-    expect(seen).toEqual({ span: spanContext.spanId, suppressed: true })
+    expect(seen).toEqual({ before: { span: spanContext.spanId, suppressed: true }, after: { span: spanContext.spanId, suppressed: true } })
     expect(m.live).toBe(true)
   })
 })
