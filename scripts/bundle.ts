@@ -1,10 +1,10 @@
 /**
  * bundle is the last step of `npm run build`: it writes dist/main.js, tsc's
  * dist/src/main.js as one ES module with our code, typebox and kysely
- * inside, which is what npm start and the Dockerfile run: its modules load
- * in half the time. Node 20's ES module loader opens, stats, reads and closes each
- * file on its own: typebox and kysely are about 640 files, and importing
- * main.js took 1.1 s on one core of the benchmark machine, 0.5 s bundled.
+ * inside, which is what npm start and the Dockerfile run. Node 20's ES
+ * module loader opens, stats, reads and closes each file on its own:
+ * typebox and kysely are about 640 files, and importing main.js took 1.1 s
+ * on one core of the benchmark machine, 0.5 s bundled.
  *
  * Every other package stays an import of node_modules, loaded by Node as
  * before: the OpenTelemetry instrumentations patch pg, http and undici as
@@ -12,8 +12,9 @@
  * dist (the telemetry preload, migrate, the other entry points) is tsc's
  * output unchanged. Modules that main.js imports on demand (the metrics
  * backends) become chunks beside it, under dist/chunks/. The code is the same
- * modules tsc emitted, in the same order; test/process/addsvc-profilesvc.build.test.ts starts
- * the bundle and calls it on every transport.
+ * modules tsc emitted, in the same order; the build test
+ * (test/process/addsvc-profilesvc.build.test.ts) starts the bundle and calls
+ * it on every transport.
  */
 import { readFile, rm } from 'node:fs/promises'
 import { join, relative } from 'node:path'

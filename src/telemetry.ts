@@ -55,9 +55,8 @@ if (settings.enabled) {
       // instrumentation would bind every request's emitters into its ambient
       // context, about 17 µs a request, sampled or not.
       // Every instrumentation records only below a span of ours: an outgoing
-      // call or a query with no ambient parent (an unsampled request, a
-      // migration, the exporter's own POST) would otherwise start a trace
-      // of its own.
+      // call or a query with no ambient parent (below an unsampled request,
+      // in a migration) would otherwise start a trace of its own.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true, requireParentforOutgoingSpans: true }),
       // Our kit clients send their own traceparent (their client span): skip
       // those requests, or the server would get two traceparent headers. The

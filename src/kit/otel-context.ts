@@ -13,7 +13,7 @@
  * been entered, that one is active for the synchronous extent of its
  * callback alone: no span is ambient anywhere then, so nothing below an
  * export could be traced as a child of a request, and the instrumentations
- * are told not to start root spans for outgoing calls (src/telemetry.ts).
+ * start no span without a parent (src/telemetry.ts).
  */
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
 import { isTracingSuppressed } from '@opentelemetry/core'
