@@ -55,6 +55,8 @@ const ownUrl: Plugin = {
   name: 'own-url',
   setup(b) {
     b.onLoad({ filter: /\/dist\/.*\.js$/ }, async (args) => {
+      // Packages have dist/ folders too; only tsc's output is ours.
+      if (relative(outdir, args.path).startsWith('..') || args.path.includes('/node_modules/')) return undefined
       const contents = await readFile(args.path, 'utf8')
       if (args.path === entry || !contents.includes('import.meta.url')) return { contents, loader: 'js' }
       const rel = relative(outdir, args.path)
