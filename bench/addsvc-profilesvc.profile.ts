@@ -1,8 +1,9 @@
-// node dist/bench/addsvc-profilesvc.profile.js [sum|bare|split|traced|profiles] (after npm
+// node dist/bench/addsvc-profilesvc.profile.js [sum|bare|split|bare-split|traced|profiles] (after npm
 // run bench has built, or `npm run -s build && npx tsc -p bench/tsconfig.json`):
 // where ours spends its time under load. "sum" profiles the whole monolith
 // serving POST /sum, "bare" bench/bare.ts doing the same (to compare with);
-// "split" the edge (SERVICES=none) in front of an addsvc;
+// "split" the edge (SERVICES=none) in front of an addsvc, "bare-split" the
+// hand-written edge (bench/bare-edge.ts) in front of bench/bare.ts;
 // "traced" the monolith exporting 10 % of its traces; "profiles" GET
 // /profiles/{id} on the PostgreSQL server (as bench/scenarios do). The
 // process runs as in the benchmark plus node's --cpu-prof; after a warm-up,
@@ -109,6 +110,10 @@ const modes: Record<string, () => Promise<Profiled>> = {
   split: async () => {
     const adds = await keep(spawnOurs('profile-addsvc', { SERVICES: 'addsvc' }))
     return sum(await keep(spawnOurs('profile-edge', { SERVICES: 'none', ADDSVC_URL: adds.url }, { nodeArgs })))
+  },
+  'bare-split': async () => {
+    const bare = await keep(spawnBaseline('profile-bare', 'bare.js'))
+    return sum(await keep(spawnBaseline('profile-bare-edge', 'bare-edge.js', { BARE_UPSTREAM: bare.url }, { nodeArgs })))
   },
   traced: async () => {
     const sink = await keep(spawnBaseline('profile-sink', 'otlp-sink.js', {}, { side: 'load' }))

@@ -4,9 +4,12 @@
 // as the median over rounds with its range, beside the issue's target.
 // Inside a round every side is measured back to back (the order reversed on
 // odd rounds) and the figure is computed there, so a slow moment hits both.
+// Every round starts the scenario's servers afresh (bench/scenario.ts says
+// why), except for the scenarios marked `once`.
 // Load shape from the environment: BENCH_CONNECTIONS (50), BENCH_DURATION
-// (5 s per measurement), BENCH_WARMUP (1 s before each; 5 s in the first
-// round), BENCH_ROUNDS (5), BENCH_SOAK (10 s, the RSS scenario); BENCH_PIN=0
+// (5 s per measurement), BENCH_WARMUP (3 s before each, enough for the JIT
+// of a just-started server to settle), BENCH_ROUNDS (5), BENCH_SOAK (10 s,
+// the RSS scenario); BENCH_PIN=0
 // unpins, BENCH_NODE_FLAGS adds flags to every server's node. The machine
 // should otherwise be idle: the load average is printed with each scenario.
 // Five rounds of 5 s rather than three of 8 s: this shared machine's speed
@@ -23,7 +26,7 @@ import type { Figure, Sample, Scenario } from './scenario.js'
 const opts: LoadOptions = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
   durationS: Number(process.env.BENCH_DURATION ?? 5),
-  warmupS: Number(process.env.BENCH_WARMUP ?? 1),
+  warmupS: Number(process.env.BENCH_WARMUP ?? 3),
 }
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5))
 const only = process.argv.slice(2)
@@ -46,7 +49,7 @@ pinSelf()
 const began = Date.now()
 process.stdout.write(
   `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ours: node ${[...nodeFlags, ...(await startArgv())].join(' ')}; ` +
-    `wrk/h2load, ${opts.connections} connections, ${opts.durationS} s per measurement after ${opts.warmupS} s warm-up, ${rounds} rounds; ` +
+    `wrk/h2load, ${opts.connections} connections, ${opts.durationS} s per measurement after ${opts.warmupS} s warm-up, ${rounds} rounds, servers started afresh for each; ` +
     `${pinned ? 'servers pinned to CPU 1, load to CPU 0' : 'NOT pinned'}; load average ${load()}\n`,
 )
 const rows: string[] = []
@@ -58,13 +61,16 @@ try {
     if (only.length > 0 && !only.includes(scenario.name)) continue
     process.stderr.write(`${scenario.name}: starting (load average ${load()})\n`)
     try {
-      const started = await scenario.start()
+      let started = await scenario.start()
       const samples: Sample[][] = started.figures.map(() => [])
       try {
         for (let r = 0; r < rounds; r++) {
+          if (r > 0 && scenario.once !== true) {
+            await started.stop()
+            started = await scenario.start()
+          }
           process.stderr.write(`  round ${r + 1}/${rounds} (load average ${load()})\n`)
-          const o = r === 0 ? { ...opts, warmupS: Math.max(opts.warmupS, 5) } : opts
-          for (const [i, s] of (await started.round(r, o)).entries()) samples[i]?.push(s)
+          for (const [i, s] of (await started.round(r, opts)).entries()) samples[i]?.push(s)
         }
       } finally {
         await started.stop()

@@ -1,10 +1,13 @@
 /**
- * What a benchmark scenario is: it starts its servers once, then measures
- * one round at a time (run.ts interleaves nothing across scenarios, but
- * inside a round every side is measured back to back, alternating), and
- * turns each round into one sample per figure. A figure is a ratio (or a
- * time, or a size) computed inside its round, so a slow moment of the
- * machine hits both sides of it alike.
+ * What a benchmark scenario is: it starts its servers, measures one round
+ * (run.ts interleaves nothing across scenarios, but inside a round every
+ * side is measured back to back, alternating), and turns the round into one
+ * sample per figure. A figure is a ratio (or a time, or a size) computed
+ * inside its round, so a slow moment of the machine hits both sides of it
+ * alike. Unless it says `once`, a scenario is started afresh for every
+ * round: two processes of one build, started alike, differ by up to a
+ * seventh in throughput for as long as they live (README, "Benchmarks"), so
+ * a median over rounds is then a median over processes too.
  */
 import type { LoadOptions, Result } from './load.js'
 
@@ -42,6 +45,12 @@ export interface Started {
 /** Scenario is one benchmark topic; bench/run.ts starts each in turn. */
 export interface Scenario {
   readonly name: string
+  /**
+   * once keeps one start for every round: for a figure that accumulates over
+   * rounds (RSS after the soak) or a scenario that launches its own
+   * processes inside each round (start-up).
+   */
+  readonly once?: boolean
   start(): Promise<Started>
 }
 

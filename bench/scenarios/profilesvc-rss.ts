@@ -14,6 +14,7 @@ const connections = 10
 /** scenario compares ours' RSS after a soak with PGlite's own. */
 export const scenario: Scenario = {
   name: 'rss',
+  once: true,
   start: () =>
     started(async (add) => {
       const ours = await add(spawnOurs('rss-ours', { DATA_DIR: await pgliteDir() }))

@@ -20,6 +20,7 @@ async function firstAnswer(s: Server, url: string): Promise<number> {
 /** scenario times ours from launch to its first answer from PGlite. */
 export const scenario: Scenario = {
   name: 'startup',
+  once: true,
   start: () =>
     started(async () => {
       const [dataDir, pgliteCopy] = [await pgliteDir(), await pgliteDir()]
