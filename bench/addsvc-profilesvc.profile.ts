@@ -1,11 +1,12 @@
-// node dist/bench/addsvc-profilesvc.profile.js [sum|bare|split|bare-split|traced|profiles] (after npm
+// node dist/bench/addsvc-profilesvc.profile.js [sum|bare|split|bare-split|traced|profiles|bare-profiles] (after npm
 // run bench has built, or `npm run -s build && npx tsc -p bench/tsconfig.json`):
 // where ours spends its time under load. "sum" profiles the whole monolith
 // serving POST /sum, "bare" bench/bare.ts doing the same (to compare with);
 // "split" the edge (SERVICES=none) in front of an addsvc, "bare-split" the
 // hand-written edge (bench/bare-edge.ts) in front of bench/bare.ts;
 // "traced" the monolith exporting 10 % of its traces; "profiles" GET
-// /profiles/{id} on the PostgreSQL server (as bench/scenarios do). The
+// /profiles/{id} on the PostgreSQL server (as bench/scenarios do),
+// "bare-profiles" bench/bare-profilesvc.ts doing the same. The
 // process runs as in the benchmark plus node's --cpu-prof; after a warm-up,
 // wrk loads it for BENCH_PROFILE_S seconds (10), and only the samples taken
 // inside that window are counted. Prints the top BENCH_PROFILE_TOP (15)
@@ -103,6 +104,17 @@ const stoppable: { stop(): Promise<void> }[] = []
 const keep = async <S extends { stop(): Promise<void> }>(s: Promise<S>): Promise<S> => (stoppable.unshift(await s), s)
 const sum = (s: Server): Profiled => ({ server: s, target: { name: `${which}: ${s.name}`, kind: 'http', method: 'POST', url: `${s.url}/sum`, body: '{"a":17,"b":25}', pids: [s.pid] } })
 
+/** profiles starts ours on a database of the run's own, seeded; with profiled false it profiles bench/bare-profilesvc.ts beside it instead. */
+async function profiles(profiled: boolean): Promise<Profiled> {
+  const db = await database()
+  if (db === undefined) throw new Error('profiles needs a PostgreSQL server')
+  await keep(Promise.resolve(db))
+  const ours = await keep(spawnOurs('profile-profilesvc', { DATABASE_URL: db.url, MIGRATE_ON_START: 'true' }, profiled ? { nodeArgs } : {}))
+  await seed(ours)
+  const s = profiled ? ours : await keep(spawnBaseline('profile-bare-profilesvc', 'bare-profilesvc.js', { DATABASE_URL: db.url }, { nodeArgs }))
+  return { server: s, target: { name: `${which}: ${s.name}`, kind: 'http', method: 'GET', url: `${s.url}/profiles/${seedId}`, pids: [s.pid] } }
+}
+
 /** modes start what each mode profiles: the whole monolith, the bare baseline, the split's edge, tracing at 10 %, a read on PostgreSQL. */
 const modes: Record<string, () => Promise<Profiled>> = {
   sum: async () => sum(await keep(spawnOurs('profile-ours', { DATA_DIR: await pgliteDir() }, { nodeArgs }))),
@@ -120,14 +132,8 @@ const modes: Record<string, () => Promise<Profiled>> = {
     const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: process.env.BENCH_PROFILE_SAMPLE ?? '0.1' }
     return sum(await keep(spawnOurs('profile-traced', { DATA_DIR: await pgliteDir(), ...otel }, { nodeArgs })))
   },
-  profiles: async () => {
-    const db = await database()
-    if (db === undefined) throw new Error('profiles needs a PostgreSQL server')
-    await keep(Promise.resolve(db))
-    const s = await keep(spawnOurs('profile-profilesvc', { DATABASE_URL: db.url, MIGRATE_ON_START: 'true' }, { nodeArgs }))
-    await seed(s)
-    return { server: s, target: { name: `${which}: ${s.name}`, kind: 'http', method: 'GET', url: `${s.url}/profiles/${seedId}`, pids: [s.pid] } }
-  },
+  profiles: async () => profiles(true),
+  'bare-profiles': async () => profiles(false),
 }
 
 pinSelf()

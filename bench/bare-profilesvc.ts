@@ -1,12 +1,21 @@
 // The baseline for profilesvc: a bare fastify server running the same SQL
 // that profilesvc's PostgreSQL store runs (the profile joined with its
 // addresses; an INSERT … ON CONFLICT DO NOTHING) through the same kind of
-// pool (pg.Pool, 10 connections), with equivalent schemas and none of the
-// onion or of kysely. Every profilesvc ratio is ours / this.
+// pool (pg.Pool with ours' defaults from src/kit/sql/database.ts: 10
+// connections, the same connect, statement, query and idle timeouts; pg
+// arms a timer per query for query_timeout), with equivalent schemas and
+// none of the onion or of kysely. Every profilesvc ratio is ours / this.
 import Fastify from 'fastify'
 import pg from 'pg'
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, connectionTimeoutMillis: 2_000 })
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  connectionTimeoutMillis: 2_000,
+  statement_timeout: 5_000,
+  query_timeout: 6_000,
+  idleTimeoutMillis: 30_000,
+})
 pool.on('error', () => {})
 const app = Fastify({ logger: false })
 const Id = { type: 'string', minLength: 1, maxLength: 64, pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~-]+$' } as const
@@ -68,4 +77,6 @@ app.get('/readyz', async () => {
   await pool.query('select 1')
   return { status: 'ready' }
 })
+// Exit normally on SIGTERM, so that node --cpu-prof (bench/addsvc-profilesvc.profile.ts) writes its profile.
+process.once('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)))
 await app.listen({ host: '127.0.0.1', port: Number(process.env.BARE_PORT ?? 0) })

@@ -78,16 +78,26 @@ export function guard(dialect: Dialect): Dialect {
   }
 }
 
-/** guardDriver wraps each connection the driver hands out, and unwraps it when handed back. */
+/**
+ * guardDriver wraps each connection the driver hands out, and unwraps it when
+ * handed back. A pooled connection keeps its wrapper for as long as it
+ * lives: a wrapper (and a WeakMap entry, which every scavenge walks) per
+ * query would be garbage made on every call.
+ */
 function guardDriver(inner: Driver): Driver {
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>()
+  const outerOf = new WeakMap<DatabaseConnection, DatabaseConnection>()
   const unwrap = (c: DatabaseConnection): DatabaseConnection => innerOf.get(c) ?? c
   const wrap = (c: DatabaseConnection): DatabaseConnection => {
-    const outer: DatabaseConnection = {
-      executeQuery: <R>(q: CompiledQuery) => c.executeQuery<R>(q).catch(rethrow),
-      streamQuery: <R>(q: CompiledQuery, chunkSize?: number) => c.streamQuery<R>(q, chunkSize),
+    let outer = outerOf.get(c)
+    if (outer === undefined) {
+      outer = {
+        executeQuery: <R>(q: CompiledQuery) => c.executeQuery<R>(q).catch(rethrow),
+        streamQuery: <R>(q: CompiledQuery, chunkSize?: number) => c.streamQuery<R>(q, chunkSize),
+      }
+      outerOf.set(c, outer)
+      innerOf.set(outer, c)
     }
-    innerOf.set(outer, c)
     return outer
   }
   const driver: Driver = {
