@@ -47,6 +47,21 @@ export interface Running {
  * whole node command line instead (the build's, as npm start runs it).
  */
 export async function spawnMain(env: Record<string, string>, timeoutMs = 30_000, preload: readonly string[] = [], argv?: readonly string[]): Promise<Running> {
+  // A port freePort returned can be taken before the child binds it (an
+  // outgoing connection draws from the same ephemeral range): when the ports
+  // were ours to choose, such a start is tried again on fresh ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(env, timeoutMs, preload, argv)
+    } catch (err) {
+      const chosenHere = env.PORT === undefined || env.ADMIN_PORT === undefined
+      if (!chosenHere || attempt >= 3 || !(err instanceof Error) || !err.message.includes('EADDRINUSE')) throw err
+    }
+  }
+}
+
+/** spawnOnce is one attempt of spawnMain. */
+async function spawnOnce(env: Record<string, string>, timeoutMs: number, preload: readonly string[], argv?: readonly string[]): Promise<Running> {
   const port = Number(env.PORT ?? (await freePort()))
   const adminPort = Number(env.ADMIN_PORT ?? (await freePort()))
   const child = spawn(process.execPath, argv ?? ['--import', 'tsx', ...preload.flatMap((p) => ['--import', p]), 'src/main.ts'], {
