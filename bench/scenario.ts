@@ -6,7 +6,7 @@
  * inside its round, so a slow moment of the machine hits both sides of it
  * alike. Unless it says `once`, a scenario is started afresh for every
  * round: two processes of one build, started alike, differ by up to a
- * seventh in throughput for as long as they live (README, "Benchmarks"), so
+ * seventh in throughput for as long as they live (README, "Benchmark"), so
  * a median over rounds is then a median over processes too.
  */
 import type { LoadOptions, Result } from './load.js'
