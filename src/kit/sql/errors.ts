@@ -81,8 +81,7 @@ export function guard(dialect: Dialect): Dialect {
 /**
  * guardDriver wraps each connection the driver hands out, and unwraps it when
  * handed back. A pooled connection keeps its wrapper for as long as it
- * lives: a wrapper (and a WeakMap entry, which every scavenge walks) per
- * query would be garbage made on every call.
+ * lives, so a query makes no wrapper and no WeakMap entry of its own.
  */
 function guardDriver(inner: Driver): Driver {
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>()
