@@ -4,8 +4,9 @@
 // as the median over rounds with its range, beside the issue's target.
 // Inside a round every side is measured back to back (the order reversed on
 // odd rounds) and the figure is computed there, so a slow moment hits both.
-// Every round starts the scenario's servers afresh (bench/scenario.ts says
-// why), except for the scenarios marked `once`.
+// Every round starts the scenario's servers afresh, or each side's just
+// before it is measured (bench/scenario.ts says why), except for the
+// scenarios marked `once`.
 // Load shape from the environment: BENCH_CONNECTIONS (50), BENCH_DURATION
 // (5 s per measurement), BENCH_WARMUP (3 s before each, enough for the JIT
 // of a just-started server to settle), BENCH_ROUNDS (5), BENCH_SOAK (10 s,

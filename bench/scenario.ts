@@ -5,11 +5,11 @@
  * sample per figure. A figure is a ratio (or a time, or a size) computed
  * inside its round, so a slow moment of the machine hits both sides of it
  * alike. Unless it says `once`, a scenario is started afresh for every
- * round: two processes of one build, started alike, differ by up to a
- * seventh in throughput for as long as they live (README, "Benchmark"), so
- * a median over rounds is then a median over processes too.
+ * round; the comparisons with a baseline start each side afresh just before
+ * measuring it (alternateFresh says why), so a median over rounds is a
+ * median over processes too.
  */
-import type { LoadOptions, Result } from './load.js'
+import { type LoadOptions, measure, type Result, type Target } from './load.js'
 
 /** Figure is one line of the final table: what is compared, in what unit, and the issue's target. */
 export interface Figure {
@@ -48,7 +48,7 @@ export interface Scenario {
   /**
    * once keeps one start for every round: for a figure that accumulates over
    * rounds (RSS after the soak) or a scenario that launches its own
-   * processes inside each round (start-up).
+   * processes inside each round (start-up, and every alternateFresh one).
    */
   readonly once?: boolean
   start(): Promise<Started>
@@ -107,4 +107,45 @@ export async function sameAnswer(urls: readonly string[], init: RequestInit = {}
 /** post is the RequestInit of a JSON POST. */
 export function post(body: string): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json' }, body }
+}
+
+/** Running is one side of a comparison, started: the target to load and how to stop its servers. */
+export interface Running {
+  readonly target: Target
+  stop(): Promise<void>
+}
+
+/** Side starts the servers of one side of a comparison and returns its target. */
+export type Side = () => Promise<Running>
+
+/**
+ * alternateFresh measures each side right after starting its servers, and
+ * stops them before the next side starts, in reverse order on odd rounds.
+ * No server waits idle while another is measured: on Node 20 an idle
+ * process gets a memory-reducing garbage collection some seconds after it
+ * starts, after which it serves a small route about a sixth slower for the
+ * rest of its life (README, "Benchmark"); a side that waited through the
+ * other's measurement was, or was not, measured in that state by the luck
+ * of the timing. Before its measurement each side must answer check (a
+ * request) with the same status and body as the sides before it, so a
+ * baseline cannot be faster by doing less.
+ */
+export async function alternateFresh<T extends readonly Side[]>(round: number, sides: T, o: LoadOptions, check: RequestInit = {}): Promise<{ -readonly [K in keyof T]: Result }> {
+  const order = sides.map((_, i) => i)
+  if (round % 2 === 1) order.reverse()
+  const results: Result[] = []
+  let first: { url: string; answer: string } | undefined
+  for (const i of order) {
+    const side = await (sides[i] as Side)()
+    try {
+      const res = await fetch(side.target.url, check)
+      const answer = `${res.status} ${await res.text()}`
+      if (first !== undefined && answer !== first.answer) throw new Error(`${side.target.url} answered ${answer}, but ${first.url} answered ${first.answer}`)
+      first ??= { url: side.target.url, answer }
+      results[i] = await measure(side.target, o)
+    } finally {
+      await side.stop()
+    }
+  }
+  return results as { -readonly [K in keyof T]: Result }
 }

@@ -4,31 +4,39 @@
 // same query on the same kind of pool (bench/bare-profilesvc.ts). Ours
 // always uses the schema "profilesvc", so the run gets a database of its own
 // on the server at DATABASE_URL (else 127.0.0.1:5432/test's server), dropped
-// afterwards. Without a server answering, the scenario says so and skips.
-import { database, seed, seedId, spawnBaseline, spawnOurs } from '../lib.js'
-import { alternate, type Target } from '../load.js'
-import { sameAnswer, type Scenario, started, throughput } from '../scenario.js'
+// afterwards; ours migrates and seeds it once, before the first round. Each
+// side is started just before it is measured (scenario.ts's alternateFresh).
+// Without a server answering, the scenario says so and skips.
+import { database, type Server, seed, seedId, spawnBaseline, spawnOurs } from '../lib.js'
+import type { Target } from '../load.js'
+import { alternateFresh, type Scenario, type Side, throughput } from '../scenario.js'
+
+const get = (s: Server): Target => ({ name: s.name, kind: 'http', method: 'GET', url: `${s.url}/profiles/${seedId}`, pids: [s.pid] })
+const running = (s: Server) => ({ target: get(s), stop: () => s.stop() })
 
 /** scenario compares profilesvc reads with the bare route's. */
 export const scenario: Scenario = {
   name: 'profilesvc',
-  start: () =>
-    started(async (add) => {
-      const db = await database()
-      if (db === undefined) return { figures: [], round: async () => [] }
-      const url = (await add(Promise.resolve(db))).url
-      const ours = await add(spawnOurs('profilesvc-ours', { DATABASE_URL: url, MIGRATE_ON_START: 'true' }))
-      await seed(ours)
-      const bare = await add(spawnBaseline('profilesvc-bare', 'bare-profilesvc.js', { DATABASE_URL: url }))
-      const get = (s: { name: string; url: string; pid: number }): Target => ({ name: s.name, kind: 'http', method: 'GET', url: `${s.url}/profiles/${seedId}`, pids: [s.pid] })
-      const targets = [get(ours), get(bare)] as const
-      await sameAnswer(targets.map((t) => t.url))
-      return {
-        figures: [{ name: 'GET /profiles/{id} on PostgreSQL: ours ÷ bare fastify + pg', unit: '×', target: { op: '≥', value: 0.9 } }],
-        async round(r, o) {
-          const [a, b] = await alternate(r, targets, o)
-          return [throughput(['ours', a], ['bare', b])]
-        },
-      }
-    }),
+  once: true,
+  start: async () => {
+    const db = await database()
+    if (db === undefined) return { figures: [], round: async () => [], stop: async () => {} }
+    try {
+      const seeding = await spawnOurs('profilesvc-seed', { DATABASE_URL: db.url, MIGRATE_ON_START: 'true' })
+      await seed(seeding).finally(() => seeding.stop())
+    } catch (err) {
+      await db.stop()
+      throw err
+    }
+    const ours: Side = async () => running(await spawnOurs('profilesvc-ours', { DATABASE_URL: db.url, MIGRATE_ON_START: 'true' }))
+    const bare: Side = async () => running(await spawnBaseline('profilesvc-bare', 'bare-profilesvc.js', { DATABASE_URL: db.url }))
+    return {
+      figures: [{ name: 'GET /profiles/{id} on PostgreSQL: ours ÷ bare fastify + pg', unit: '×', target: { op: '≥', value: 0.9 } }],
+      async round(r, o) {
+        const [a, b] = await alternateFresh(r, [ours, bare] as const, o)
+        return [throughput(['ours', a], ['bare', b])]
+      },
+      stop: () => db.stop(),
+    }
+  },
 }
