@@ -88,20 +88,10 @@ export function cpuPerCall(a: readonly [string, Result], b: readonly [string, Re
   return { value: a[1].cpuUs / b[1].cpuUs, sides: { [a[0]]: a[1].cpuUs, [b[0]]: b[1].cpuUs }, sidesUnit: 'µs CPU/call', errors: a[1].errors + b[1].errors }
 }
 
-/**
- * sameAnswer checks that two servers answer one request alike (status and
- * body), so a baseline cannot be faster by doing less.
- */
-export async function sameAnswer(urls: readonly string[], init: RequestInit = {}): Promise<void> {
-  const answers = await Promise.all(
-    urls.map(async (u) => {
-      const res = await fetch(u, init)
-      return `${res.status} ${await res.text()}`
-    }),
-  )
-  for (const [i, a] of answers.entries()) {
-    if (a !== answers[0]) throw new Error(`${urls[i]} answered ${a}, but ${urls[0]} answered ${answers[0]}`)
-  }
+/** answerOf is a server's status and body for one request; alternateFresh compares it across sides. */
+async function answerOf(url: string, init: RequestInit): Promise<string> {
+  const res = await fetch(url, init)
+  return `${res.status} ${await res.text()}`
 }
 
 /** post is the RequestInit of a JSON POST. */
@@ -138,8 +128,7 @@ export async function alternateFresh<T extends readonly Side[]>(round: number, s
   for (const i of order) {
     const side = await (sides[i] as Side)()
     try {
-      const res = await fetch(side.target.url, check)
-      const answer = `${res.status} ${await res.text()}`
+      const answer = await answerOf(side.target.url, check)
       if (first !== undefined && answer !== first.answer) throw new Error(`${side.target.url} answered ${answer}, but ${first.url} answered ${first.answer}`)
       first ??= { url: side.target.url, answer }
       results[i] = await measure(side.target, o)
