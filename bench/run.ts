@@ -50,7 +50,7 @@ pinSelf()
 const began = Date.now()
 process.stdout.write(
   `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ours: node ${[...nodeFlags, ...(await startArgv())].join(' ')}; ` +
-    `wrk/h2load, ${opts.connections} connections, ${opts.durationS} s per measurement after ${opts.warmupS} s warm-up, ${rounds} rounds, servers started afresh for each; ` +
+    `wrk/h2load, ${opts.connections} connections, ${opts.durationS} s per measurement after ${opts.warmupS} s warm-up, ${rounds} rounds, servers started afresh for each round (or each side, just before it is measured); ` +
     `${pinned ? 'servers pinned to CPU 1, load to CPU 0' : 'NOT pinned'}; load average ${load()}\n`,
 )
 const rows: string[] = []
