@@ -64,6 +64,14 @@ export interface Ours extends Server {
 
 const inherited = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']
 
+/** Launch says how a server's node is started beyond its arguments; only the instruction count uses it. */
+export interface Launch {
+  /** wrapper runs before node (e.g. valgrind and its options), never for a timed figure. */
+  readonly wrapper?: readonly string[]
+  /** readyMs is how long the server may take to answer readyUrl (default 60 s). */
+  readonly readyMs?: number
+}
+
 /** spawnServer runs node with args on the server core and waits until readyUrl answers 200 (60 s at most; no wait without one). */
 export async function spawnServer(
   name: string,
@@ -72,11 +80,12 @@ export async function spawnServer(
   readyUrl: string | undefined,
   url: string,
   side: 'server' | 'load' = 'server',
+  launch: Launch = {},
 ): Promise<Server> {
   const base = Object.fromEntries(inherited.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])))
   const log = join(scratch, `${name.replace(/[^A-Za-z0-9.-]+/g, '_')}.log`)
   const out = openSync(log, 'a')
-  const [cmd, argv] = onCore(side, [process.execPath, ...nodeFlags, ...args])
+  const [cmd, argv] = onCore(side, [...(launch.wrapper ?? []), process.execPath, ...nodeFlags, ...args])
   const launchedAt = performance.now()
   const child = spawn(cmd, argv, { cwd: root, env: { ...base, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', out, out] })
   closeSync(out)
@@ -90,14 +99,15 @@ export async function spawnServer(
   }
   const server = { name, pid: child.pid ?? 0, url, launchedAt, stop }
   if (readyUrl === undefined) return server
-  const deadline = Date.now() + 60_000
+  const readyMs = launch.readyMs ?? 60_000
+  const deadline = Date.now() + readyMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${log}:\n${await readFile(log, 'utf8')}`)
     if (await fetch(readyUrl).then((r) => r.ok, () => false)) return server
     await new Promise((r) => setTimeout(r, 20))
   }
   await stop()
-  throw new Error(`${name} not ready after 60 s; see ${log}`)
+  throw new Error(`${name} not ready after ${readyMs / 1000} s; see ${log}`)
 }
 
 /** startArgv is `npm start`'s node command line without "node", read from package.json. */
@@ -114,7 +124,11 @@ export interface OursOptions {
   readonly nodeArgs?: readonly string[]
   /** wait: false returns once spawned, before it is ready (readiness then is the caller's business). */
   readonly wait?: boolean
+  readonly launch?: Launch
 }
+
+/** oursHost is the address ours listens on (its HOST), which the instruction count's callgrind_control needs to know. */
+export const oursHost = '127.0.0.1'
 
 /**
  * spawnOurs starts ours as users do, with env on fresh loopback ports, every
@@ -127,7 +141,7 @@ export async function spawnOurs(name: string, env: Record<string, string>, opts:
     serviceNames.flatMap((n) => (services[n].limits as readonly string[]).map((m) => [`${m.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_RATE_LIMIT`, '1000000'])),
   )
   const ports = {
-    HOST: '127.0.0.1',
+    HOST: oursHost,
     PORT: String(port),
     ADMIN_PORT: String(adminPort),
     GRPC_PORT: String(grpcPort),
@@ -136,7 +150,7 @@ export async function spawnOurs(name: string, env: Record<string, string>, opts:
   }
   const admin = `http://127.0.0.1:${adminPort}`
   const args = [...(opts.nodeArgs ?? []), ...(await startArgv())]
-  const server = await spawnServer(name, args, { ...limits, ...env, ...ports }, opts.wait === false ? undefined : `${admin}/readyz`, `http://127.0.0.1:${port}`)
+  const server = await spawnServer(name, args, { ...limits, ...env, ...ports }, opts.wait === false ? undefined : `${admin}/readyz`, `http://127.0.0.1:${port}`, 'server', opts.launch)
   return { ...server, admin, grpcPort, jsonrpcPort }
 }
 
@@ -146,6 +160,7 @@ export interface BaselineOptions {
   readonly wait?: boolean
   /** nodeArgs go before the file (e.g. --cpu-prof); never used for a measured figure. */
   readonly nodeArgs?: readonly string[]
+  readonly launch?: Launch
 }
 
 /** spawnBaseline starts a hand-written baseline, dist/bench/<file>, on a fresh BARE_PORT. */
@@ -153,7 +168,7 @@ export async function spawnBaseline(name: string, file: string, env: Record<stri
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const ready = opts.wait === false ? undefined : `${url}/readyz`
-  return spawnServer(name, [...(opts.nodeArgs ?? []), join('dist/bench', file)], { ...env, BARE_PORT: String(port) }, ready, url, opts.side ?? 'server')
+  return spawnServer(name, [...(opts.nodeArgs ?? []), join('dist/bench', file)], { ...env, BARE_PORT: String(port) }, ready, url, opts.side ?? 'server', opts.launch)
 }
 
 /** seedId names the profile every PGlite data dir and database of the benchmark holds. */

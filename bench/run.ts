@@ -1,6 +1,7 @@
 // npm run bench [-- scenario ...]: builds the tree and the baselines (tsc,
 // bench/tsconfig.json), then runs each scenario in dist/bench/scenarios (or
-// only those named) for BENCH_ROUNDS rounds and prints one table: each figure
+// only those named; one marked optIn runs only when named) for BENCH_ROUNDS
+// rounds and prints one table: each figure
 // as the median over rounds with its range, beside the issue's target.
 // Inside a round every side is measured back to back (the order reversed on
 // odd rounds) and the figure is computed there, so a slow moment hits both.
@@ -59,7 +60,7 @@ let failed = 0
 try {
   for (const file of files) {
     const { scenario } = (await import(`./scenarios/${file}`)) as { scenario: Scenario }
-    if (only.length > 0 && !only.includes(scenario.name)) continue
+    if (only.length > 0 ? !only.includes(scenario.name) : scenario.optIn === true) continue
     process.stderr.write(`${scenario.name}: starting (load average ${load()})\n`)
     try {
       let started = await scenario.start()

@@ -51,6 +51,8 @@ export interface Scenario {
    * processes inside each round (start-up, and every alternateFresh one).
    */
   readonly once?: boolean
+  /** optIn leaves the scenario out of a plain `npm run bench`; it runs when named (`npm run bench -- NAME`). */
+  readonly optIn?: boolean
   start(): Promise<Started>
 }
 
