@@ -72,7 +72,7 @@ export interface Launch {
   readonly readyMs?: number
 }
 
-/** spawnServer runs node with args on the server core and waits until readyUrl answers 200 (60 s at most; no wait without one). */
+/** spawnServer runs node with args on the server core and waits until readyUrl answers 200 (launch.readyMs, 60 s by default; no wait without one). */
 export async function spawnServer(
   name: string,
   args: readonly string[],

@@ -71,10 +71,10 @@ async function count(c: Counted, n: number): Promise<number> {
   await control(c, '-i', 'off')
   const before = new Set(await readdir(scratch))
   await control(c, '-d')
-  // The dump is one file per thread; thread 1 is the main thread.
+  // The dump is one file per thread (<out>.<dump>-<thread>); thread 1 is the main thread.
   const deadline = Date.now() + 60_000
   for (;;) {
-    const dumped = (await readdir(scratch)).filter((f) => !before.has(f) && f.startsWith(`callgrind-`) && join(scratch, f).startsWith(c.out) && f.endsWith('-01'))
+    const dumped = (await readdir(scratch)).filter((f) => !before.has(f) && join(scratch, f).startsWith(`${c.out}.`) && f.endsWith('-01'))
     const text = dumped.length === 1 ? await readFile(join(scratch, dumped[0] ?? ''), 'utf8') : ''
     const total = /^totals: (\d+)/m.exec(text)
     if (total !== null) return Number(total[1]) / n
