@@ -8,80 +8,13 @@
 // see what that is worth in req/s (cache misses, waking the load generator
 // and the kernel are not in it, so the timed ratio is lower than this one).
 //
-// Both servers run under callgrind with instrumentation off, are warmed up
-// (BENCH_INSTR_WARMUP calls, 20,000: the JIT must have settled, and under
-// valgrind a call is about a hundred times slower), and then each round
-// counts BENCH_INSTR_CALLS calls (2,000) from h2load over 50 connections:
-// instrumentation on, the calls, instrumentation off, dump, read the main
-// thread's total. Needs valgrind (callgrind_control comes with it) and h2load.
-import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { oursHost, pgliteDir, scratch, type Server, spawnBaseline, spawnOurs } from '../lib.js'
+// Both servers run under callgrind (bench/callgrind.ts), are warmed up with
+// BENCH_INSTR_WARMUP calls (20,000), and then each round counts
+// BENCH_INSTR_CALLS calls (2,000) from h2load over 50 connections. Needs
+// valgrind (callgrind_control comes with it) and h2load.
+import { calls, callgrind, count, missingTools, post, warmup } from '../callgrind.js'
+import { oursHost, pgliteDir, spawnBaseline, spawnOurs } from '../lib.js'
 import { type Scenario, started } from '../scenario.js'
-
-const run = promisify(execFile)
-const warmup = Number(process.env.BENCH_INSTR_WARMUP ?? 20_000)
-const calls = Number(process.env.BENCH_INSTR_CALLS ?? 2000)
-const body = JSON.stringify({ a: 17, b: 25 })
-const onPath = (tool: string): boolean => process.env.PATH?.split(':').some((dir) => existsSync(join(dir, tool))) ?? false
-
-/** counted is a server running under callgrind, where its dumps go, and the HOST its environment has. */
-interface Counted {
-  readonly server: Server
-  readonly out: string
-  readonly host: string | undefined
-}
-
-/**
- * control runs callgrind_control on c. Valgrind names the files it is
- * controlled through after LOGNAME (else USER) and HOST (else HOSTNAME) in the
- * server's environment, which has none of them but ours' HOST (lib.ts), so
- * callgrind_control gets the same.
- */
-async function control(c: Counted, ...args: string[]): Promise<void> {
-  const env = { ...process.env }
-  for (const k of ['LOGNAME', 'USER', 'HOST', 'HOSTNAME']) delete env[k]
-  if (c.host !== undefined) env.HOST = c.host
-  await run('callgrind_control', [...args, String(c.server.pid)], { env })
-}
-
-/** callgrind returns the launch options that run a server's node under callgrind, counting nothing until told. */
-function callgrind(name: string): { out: string; launch: { wrapper: string[]; readyMs: number } } {
-  const out = join(scratch, `callgrind-${name}.out`)
-  const wrapper = ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${out}`]
-  return { out, launch: { wrapper, readyMs: 600_000 } }
-}
-
-/** post sends n POST /sum calls over 50 connections with h2load (HTTP/1.1) and checks that all of them succeeded. */
-async function post(url: string, n: number): Promise<void> {
-  const file = join(scratch, 'sum.json')
-  const { stdout } = await run('h2load', ['--h1', '-n', String(n), '-c', '50', '-d', file, '-H', 'content-type: application/json', `${url}/sum`], { maxBuffer: 1 << 20 })
-  const m = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded/.exec(stdout)
-  if (m === null || Number(m[1]) !== n) throw new Error(`h2load: not all ${n} calls to ${url}/sum succeeded:\n${stdout}`)
-}
-
-/** count returns the main-thread instructions per call over n calls to c. */
-async function count(c: Counted, n: number): Promise<number> {
-  await control(c, '-z')
-  await control(c, '-i', 'on')
-  await post(c.server.url, n)
-  await control(c, '-i', 'off')
-  const before = new Set(await readdir(scratch))
-  await control(c, '-d')
-  // The dump is one file per thread (<out>.<dump>-<thread>); thread 1 is the main thread.
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const dumped = (await readdir(scratch)).filter((f) => !before.has(f) && join(scratch, f).startsWith(`${c.out}.`) && f.endsWith('-01'))
-    const text = dumped.length === 1 ? await readFile(join(scratch, dumped[0] ?? ''), 'utf8') : ''
-    const total = /^totals: (\d+)/m.exec(text)
-    if (total !== null) return Number(total[1]) / n
-    if (Date.now() > deadline) throw new Error(`callgrind wrote no dump for ${c.server.name}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 /** scenario counts the instructions of a POST /sum call in ours and in bare fastify. */
 export const scenario: Scenario = {
@@ -90,12 +23,11 @@ export const scenario: Scenario = {
   optIn: true,
   start: () =>
     started(async (add) => {
-      const missing = ['valgrind', 'callgrind_control', 'h2load'].filter((t) => !onPath(t))
+      const missing = missingTools()
       if (missing.length > 0) {
         process.stderr.write(`    instructions: skipped, ${missing.join(' and ')} not found (apt-get install -y valgrind nghttp2-client)\n`)
         return { figures: [], round: async () => [] }
       }
-      await writeFile(join(scratch, 'sum.json'), body)
       const o = callgrind('ours')
       const b = callgrind('bare')
       // Both start and warm up at once: under valgrind each takes a minute or more, and a count does not depend on the other's load.
