@@ -14,6 +14,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { scratch, type Server } from './lib.js'
+import type { Started } from './scenario.js'
 
 const run = promisify(execFile)
 const onPath = (tool: string): boolean => process.env.PATH?.split(':').some((dir) => existsSync(join(dir, tool))) ?? false
@@ -22,9 +23,16 @@ const onPath = (tool: string): boolean => process.env.PATH?.split(':').some((dir
 export const warmup = Number(process.env.BENCH_INSTR_WARMUP ?? 20_000)
 export const calls = Number(process.env.BENCH_INSTR_CALLS ?? 2000)
 
-/** missingTools names the tools a count needs that are not on PATH, so a scenario can say it skipped. */
-export function missingTools(): string[] {
-  return ['valgrind', 'callgrind_control', 'h2load'].filter((t) => !onPath(t))
+/**
+ * unavailable says why scenario cannot count and returns its empty body (no
+ * figures: run.ts prints it as skipped) when a tool it needs is not on PATH;
+ * undefined when it can count.
+ */
+export function unavailable(scenario: string): Omit<Started, 'stop'> | undefined {
+  const missing = ['valgrind', 'callgrind_control', 'h2load'].filter((t) => !onPath(t))
+  if (missing.length === 0) return undefined
+  process.stderr.write(`    ${scenario}: skipped, ${missing.join(' and ')} not found (apt-get install -y valgrind nghttp2-client)\n`)
+  return { figures: [], round: async () => [] }
 }
 
 /** Counted is a server running under callgrind, where its dumps go, and the HOST its environment has. */

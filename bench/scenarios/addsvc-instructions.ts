@@ -12,7 +12,7 @@
 // BENCH_INSTR_WARMUP calls (20,000), and then each round counts
 // BENCH_INSTR_CALLS calls (2,000) from h2load over 50 connections. Needs
 // valgrind (callgrind_control comes with it) and h2load.
-import { calls, callgrind, count, missingTools, post, warmup } from '../callgrind.js'
+import { calls, callgrind, count, post, unavailable, warmup } from '../callgrind.js'
 import { oursHost, pgliteDir, spawnBaseline, spawnOurs } from '../lib.js'
 import { type Scenario, started } from '../scenario.js'
 
@@ -23,11 +23,8 @@ export const scenario: Scenario = {
   optIn: true,
   start: () =>
     started(async (add) => {
-      const missing = missingTools()
-      if (missing.length > 0) {
-        process.stderr.write(`    instructions: skipped, ${missing.join(' and ')} not found (apt-get install -y valgrind nghttp2-client)\n`)
-        return { figures: [], round: async () => [] }
-      }
+      const skipped = unavailable('instructions')
+      if (skipped !== undefined) return skipped
       const o = callgrind('ours')
       const b = callgrind('bare')
       // Both start and warm up at once: under valgrind each takes a minute or more, and a count does not depend on the other's load.

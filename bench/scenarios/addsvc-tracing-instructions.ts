@@ -8,7 +8,7 @@
 // machine far more than the count does. A sampled call's time cost is more
 // than its instructions say (its garbage, the export's page faults and
 // system time are not counted).
-import { calls, callgrind, type Counted, count, missingTools, post, warmup } from '../callgrind.js'
+import { calls, callgrind, type Counted, count, post, unavailable, warmup } from '../callgrind.js'
 import { oursHost, pgliteDir, type Server, spawnBaseline, spawnOurs } from '../lib.js'
 import { type Add, type Scenario, started } from '../scenario.js'
 
@@ -39,11 +39,8 @@ export const scenario: Scenario = {
   optIn: true,
   start: () =>
     started(async (add) => {
-      const missing = missingTools()
-      if (missing.length > 0) {
-        process.stderr.write(`    tracing-instructions: skipped, ${missing.join(' and ')} not found (apt-get install -y valgrind nghttp2-client)\n`)
-        return { figures: [], round: async () => [] }
-      }
+      const skipped = unavailable('tracing-instructions')
+      if (skipped !== undefined) return skipped
       // Three servers at once: under valgrind each takes a minute or more to start and warm up.
       const [untraced, none, all] = await Promise.all([
         traced(add, 'tracing-instructions-untraced'),
