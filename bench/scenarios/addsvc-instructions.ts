@@ -8,11 +8,11 @@
 // see what that is worth in req/s (cache misses, waking the load generator
 // and the kernel are not in it, so the timed ratio is lower than this one).
 //
-// Both servers run under callgrind (bench/callgrind.ts), are warmed up with
+// Both servers run under callgrind (bench/addsvc-callgrind.ts), are warmed up with
 // BENCH_INSTR_WARMUP calls (20,000), and then each round counts
 // BENCH_INSTR_CALLS calls (2,000) from h2load over 50 connections. Needs
 // valgrind (callgrind_control comes with it) and h2load.
-import { calls, callgrind, count, post, unavailable, warmup } from '../callgrind.js'
+import { calls, callgrind, count, post, unavailable, warmup } from '../addsvc-callgrind.js'
 import { oursHost, pgliteDir, spawnBaseline, spawnOurs } from '../lib.js'
 import { type Scenario, started } from '../scenario.js'
 

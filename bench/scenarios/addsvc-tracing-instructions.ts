@@ -2,13 +2,13 @@
 // /sum on ours untraced, traced sampling nothing and traced sampling every
 // root request (OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG 0 and 1,
 // exporting OTLP/HTTP to bench/otlp-sink.ts on the load core), each the whole
-// monolith under callgrind (bench/callgrind.ts). Opt in (`npm run bench --
+// monolith under callgrind (bench/addsvc-callgrind.ts). Opt in (`npm run bench --
 // tracing-instructions`), like the instruction count of ours against bare
 // fastify, and for the same reason: the timed tracing ratios move with the
 // machine far more than the count does. A sampled call's time cost is more
 // than its instructions say (its garbage, the export's page faults and
 // system time are not counted).
-import { calls, callgrind, type Counted, count, post, unavailable, warmup } from '../callgrind.js'
+import { calls, callgrind, type Counted, count, post, unavailable, warmup } from '../addsvc-callgrind.js'
 import { oursHost, pgliteDir, type Server, spawnBaseline, spawnOurs } from '../lib.js'
 import { type Add, type Scenario, started } from '../scenario.js'
 
