@@ -5,7 +5,7 @@
 // calls from h2load and reads the main thread's total from the dump. Counts
 // hardly move with the machine's load, as throughput does, but now and then
 // a round reads far higher for every server counted in it (1.4 to 2.6 × has
-// been seen, with two to five servers under valgrind at once): work done on
+// been seen, with three to five servers under valgrind at once): work done on
 // a clock is counted too, and grows when the calls take longer. The median
 // over rounds is the figure.
 import { execFile } from 'node:child_process'

@@ -11,12 +11,7 @@
 import { calls, callgrind, type Counted, count, post, unavailable, warmup } from '../addsvc-callgrind.js'
 import { oursHost, pgliteDir, type Server, spawnBaseline, spawnOurs } from '../lib.js'
 import { type Add, type Scenario, started } from '../scenario.js'
-
-/** received is how many bytes of spans a sink has taken so far (undefined without a sink). */
-async function received(sink: Server | undefined): Promise<number | undefined> {
-  if (sink === undefined) return undefined
-  return ((await (await fetch(`${sink.url}/readyz`)).json()) as { received_bytes: number }).received_bytes
-}
+import { received, tracedEnv } from './addsvc-tracing.js'
 
 /** traced starts ours under callgrind sampling arg of its root requests (untraced without one), warmed up, with its sink. */
 async function traced(add: Add, name: string, arg?: string): Promise<Counted & { readonly sink?: Server }> {
@@ -24,7 +19,7 @@ async function traced(add: Add, name: string, arg?: string): Promise<Counted & {
   let sink: Server | undefined
   if (arg !== undefined) {
     sink = await add(spawnBaseline(`${name}-sink`, 'otlp-sink.js', {}, { side: 'load' }))
-    Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'tskit-bench', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: arg })
+    Object.assign(env, tracedEnv(sink, arg))
   }
   const c = callgrind(name)
   const server = await add(spawnOurs(name, env, { launch: c.launch }))
@@ -57,7 +52,7 @@ export const scenario: Scenario = {
           const n = await count(none, calls)
           const a = await count(all, calls)
           // Sampling everything must have exported something, or the count is of a tracer that records nothing.
-          if (((await received(all.sink)) ?? 0) === 0) throw new Error('the all-sampled server sent nothing to its OTLP sink')
+          if (all.sink === undefined || (await received(all.sink)) === 0) throw new Error('the all-sampled server sent nothing to its OTLP sink')
           const fmt = (v: number): string => Math.round(v).toLocaleString('en-US')
           process.stderr.write(`    untraced ${fmt(u)}, nothing sampled ${fmt(n)}, all sampled ${fmt(a)} instructions a call\n`)
           const sides = { untraced: u, 'nothing sampled': n, 'all sampled': a }

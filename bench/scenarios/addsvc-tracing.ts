@@ -12,8 +12,13 @@ import { alternateFresh, post, type Scenario, type Side, throughput } from '../s
 const body = JSON.stringify({ a: 17, b: 25 })
 const sum = (s: Server): Target => ({ name: s.name, kind: 'http', method: 'POST', url: `${s.url}/sum`, body, pids: [s.pid] })
 
-/** received is how many bytes of spans the sink has taken so far. */
-async function received(sink: Server): Promise<number> {
+/** tracedEnv is ours' environment for sampling arg of its root requests and exporting OTLP/HTTP to sink. */
+export function tracedEnv(sink: Server, arg: string): Record<string, string> {
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'tskit-bench', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: arg }
+}
+
+/** received is how many bytes of spans the sink has taken so far (the counted tracing scenario reads it too). */
+export async function received(sink: Server): Promise<number> {
   return ((await (await fetch(`${sink.url}/readyz`)).json()) as { received_bytes: number }).received_bytes
 }
 
@@ -27,7 +32,7 @@ const traced =
   (name: string, arg: string): Side =>
   async () => {
     const sink = await spawnBaseline(`${name}-sink`, 'otlp-sink.js', {}, { side: 'load' })
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'tskit-bench', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: arg }
+    const env = tracedEnv(sink, arg)
     let s: Server
     try {
       s = await spawnOurs(name, { DATA_DIR: await pgliteDir(), ...env })
